@@ -1,0 +1,141 @@
+//! Command-line flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Preserve news reports as signed, verifiable evidence bundles.
+#[derive(Debug, Parser)]
+#[command(name = "provseal", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage Ed25519 signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Pack a saved article (.txt or .html, or - for stdin) into a signed bundle.
+    Pack(PackArgs),
+    /// Verify bundles: container, files, signature, trust. Exit 0 only if every bundle verified.
+    Verify(VerifyArgs),
+    /// Verify a bundle, then print a citation of it.
+    Cite(CiteArgs),
+    /// Show what a bundle holds, without a verdict.
+    Inspect {
+        /// The bundle.
+        bundle: PathBuf,
+    },
+    /// Show what pack would extract from an input file, without packing.
+    Extract {
+        /// A .txt or .html file, or - for stdin.
+        input: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key pair: NAME.key (private, PKCS#8 PEM, mode 0600) and NAME.pub (SPKI PEM).
+    Generate {
+        /// Path prefix of the two files.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The article: a .txt or .html file, or - to read standard input.
+    pub input: PathBuf,
+    /// Private key (PKCS#8 PEM) to sign with.
+    #[arg(long, required_unless_present = "unsigned")]
+    pub key: Option<PathBuf>,
+    /// Make an unsigned bundle (verifiers refuse it unless told otherwise).
+    #[arg(long, conflicts_with = "key")]
+    pub unsigned: bool,
+    /// Where to write the bundle.
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// URL where the outlet first published the article.
+    #[arg(long)]
+    pub original_url: Option<String>,
+    /// URL where this copy was found (repeatable).
+    #[arg(long = "repost-url")]
+    pub repost_urls: Vec<String>,
+    /// Headline.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Deck or second headline.
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// Author (repeatable; replaces extracted authors).
+    #[arg(long = "author")]
+    pub authors: Vec<String>,
+    /// Publishing outlet.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Section or category.
+    #[arg(long)]
+    pub section: Option<String>,
+    /// Publication date: YYYY-MM-DD, RFC 3339, or forms like "May 27, 2018".
+    #[arg(long)]
+    pub published: Option<String>,
+    /// Language tag (BCP 47), e.g. en or ko-KR.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Capture time, RFC 3339 (default: now, to the second).
+    #[arg(long)]
+    pub captured_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CiteFormat {
+    CslJson,
+    Biblatex,
+    Ris,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Public key (SPKI PEM) whose signatures you trust (repeatable).
+    #[arg(long = "trust")]
+    pub trust: Vec<PathBuf>,
+    /// Accept unsigned bundles, with a warning (ignored when --trust is given).
+    #[arg(long)]
+    pub allow_unsigned: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Bundles to verify.
+    #[arg(required = true)]
+    pub bundles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    /// Print one JSON document (spec §10).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CiteArgs {
+    /// The bundle to cite.
+    pub bundle: PathBuf,
+    /// Citation format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CiteFormat,
+    /// Archive name for CSL-JSON `archive` and RIS `DB`.
+    #[arg(long, default_value = provseal::cite::DEFAULT_ARCHIVE)]
+    pub archive: String,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}

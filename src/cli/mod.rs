@@ -1,0 +1,239 @@
+//! Subcommand implementations: each turns flags into library calls and
+//! library results into output and an exit code.
+
+pub mod args;
+mod render;
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use provseal::cite::{self, CiteSource};
+use provseal::manifest::CaptureMethod;
+use provseal::pack::{self, Overrides, PackRequest};
+use provseal::sign::{self, KeyPair};
+use provseal::verify::{self, VerifyOptions};
+
+use args::{CiteFormat, Cli, Command, KeyCommand, PackArgs, TrustArgs};
+
+/// An operational error: one line naming the file and the problem.
+pub type CliResult = Result<ExitCode, String>;
+
+pub fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Key(KeyCommand::Generate { out }) => key_generate(&out),
+        Command::Pack(a) => pack_cmd(a),
+        Command::Verify(a) => verify_cmd(&a.bundles, &a.trust, a.json),
+        Command::Cite(a) => cite_cmd(&a.bundle, a.format, &a.archive, &a.trust),
+        Command::Inspect { bundle } => inspect_cmd(&bundle),
+        Command::Extract { input, json } => extract_cmd(&input, json),
+    }
+}
+
+fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
+    let mut s = prefix.as_os_str().to_owned();
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+fn key_generate(out: &Path) -> CliResult {
+    let priv_path = with_ext(out, ".key");
+    let pub_path = with_ext(out, ".pub");
+    for p in [&priv_path, &pub_path] {
+        if p.exists() {
+            return Err(format!(
+                "{}: already exists; refusing to overwrite a key",
+                p.display()
+            ));
+        }
+    }
+    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+    write_new(&priv_path, key.to_pkcs8_pem().as_bytes(), 0o600)?;
+    write_new(
+        &pub_path,
+        sign::public_key_to_pem(&key.verifying_key()).as_bytes(),
+        0o644,
+    )?;
+    println!("{}", key.key_id());
+    eprintln!(
+        "wrote {} (private, keep it secret) and {}",
+        priv_path.display(),
+        pub_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates a file that must not exist yet, with the given Unix mode.
+fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), String> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut f = opts
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_key(path: &Path) -> Result<KeyPair, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    KeyPair::from_pkcs8_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_input(input: &Path) -> Result<(Vec<u8>, Option<String>, CaptureMethod), String> {
+    if input.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("standard input: {e}"))?;
+        Ok((buf, None, CaptureMethod::Stdin))
+    } else {
+        let bytes = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        let name = input.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok((bytes, name, CaptureMethod::LocalFile))
+    }
+}
+
+fn pack_cmd(a: PackArgs) -> CliResult {
+    let key = a.key.as_deref().map(read_key).transpose()?;
+    let captured_at = match &a.captured_at {
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map_err(|e| format!("--captured-at: {s:?} is not an RFC 3339 time: {e}"))?
+            .with_timezone(&Utc),
+        None => Utc::now().trunc_subsecs(0),
+    };
+    if !a.force && a.out.exists() {
+        return Err(format!(
+            "{}: already exists (use --force to replace it)",
+            a.out.display()
+        ));
+    }
+    let (input, name_hint, method) = read_input(&a.input)?;
+    let req = PackRequest {
+        input,
+        name_hint,
+        method,
+        overrides: Overrides {
+            title: a.title,
+            subtitle: a.subtitle,
+            authors: a.authors,
+            publisher: a.publisher,
+            section: a.section,
+            published: a.published,
+            language: a.language,
+            original_url: a.original_url,
+            repost_urls: a.repost_urls,
+        },
+        captured_at,
+    };
+    let label = if a.input.as_os_str() == "-" {
+        "standard input".into()
+    } else {
+        a.input.display().to_string()
+    };
+    let packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
+    pack::write_atomically(&a.out, &packed.bytes, a.force).map_err(|e| e.to_string())?;
+    println!("{}", packed.bundle_id);
+    eprintln!(
+        "wrote {} ({} bytes): {}",
+        a.out.display(),
+        packed.bytes.len(),
+        packed.manifest.article.title
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
+    let mut opts = VerifyOptions::new(Utc::now());
+    opts.allow_unsigned = t.allow_unsigned;
+    for p in &t.trust {
+        let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        opts.trusted
+            .push(sign::public_key_from_pem(&text).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
+    Ok(opts)
+}
+
+fn verify_one(path: &Path, opts: &VerifyOptions) -> Result<verify::Report, String> {
+    verify::verify_path(path, opts).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn verify_cmd(bundles: &[PathBuf], t: &TrustArgs, json: bool) -> CliResult {
+    let opts = verify_options(t)?;
+    let mut reports = Vec::with_capacity(bundles.len());
+    for b in bundles {
+        reports.push((b.clone(), verify_one(b, &opts)?));
+    }
+    let out = if json {
+        render::verify_json(&reports)
+    } else {
+        render::verify_human(&reports)
+    };
+    print!("{out}");
+    Ok(if reports.iter().all(|(_, r)| r.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn cite_cmd(bundle: &Path, format: CiteFormat, archive: &str, t: &TrustArgs) -> CliResult {
+    let opts = verify_options(t)?;
+    let report = verify_one(bundle, &opts)?;
+    let (Some(m), Some(id), true) = (&report.manifest, &report.bundle_id, report.passed) else {
+        eprint!(
+            "{}",
+            render::verify_human(&[(bundle.to_path_buf(), report)])
+        );
+        eprintln!(
+            "provseal: {}: not cited: the bundle did not verify",
+            bundle.display()
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let format = match format {
+        CiteFormat::CslJson => cite::Format::CslJson,
+        CiteFormat::Biblatex => cite::Format::Biblatex,
+        CiteFormat::Ris => cite::Format::Ris,
+        CiteFormat::Text => cite::Format::Text,
+    };
+    print!(
+        "{}",
+        cite::render(
+            format,
+            &CiteSource {
+                manifest: m,
+                bundle_id: id,
+                archive
+            }
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect_cmd(bundle: &Path) -> CliResult {
+    // Inspect reports what is there without judging it, so trust and the
+    // clock are irrelevant; the verifier still does the parsing safely.
+    let mut opts = VerifyOptions::new(Utc::now());
+    opts.allow_unsigned = true;
+    let report = verify_one(bundle, &opts)?;
+    print!("{}", render::inspect(bundle, &report));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract_cmd(input: &Path, json: bool) -> CliResult {
+    let (bytes, name, _) = read_input(input)?;
+    let kind = provseal::extract::InputKind::detect(name.as_deref(), &bytes);
+    let ex = provseal::extract::extract(kind, &bytes);
+    print!("{}", render::extracted(kind, &ex, json));
+    Ok(ExitCode::SUCCESS)
+}

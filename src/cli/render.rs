@@ -1,0 +1,260 @@
+//! Human and JSON renderings of library results.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use provseal::cite::{self, CiteSource};
+use provseal::extract::{Extracted, InputKind};
+use provseal::verify::{Report, State};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+fn citation_source(r: &Report) -> Option<CiteSource<'_>> {
+    match (&r.manifest, &r.bundle_id, r.passed) {
+        (Some(manifest), Some(bundle_id), true) => Some(CiteSource {
+            manifest,
+            bundle_id,
+            archive: cite::DEFAULT_ARCHIVE,
+        }),
+        _ => None,
+    }
+}
+
+fn verdict(r: &Report) -> &'static str {
+    match (r.state, r.passed) {
+        (State::VerifiedTrusted, true) => "VERIFIED: intact, signed by a trusted key",
+        (State::IntactUntrusted, true) => {
+            "INTACT: validly signed, but the signer is not known to be trusted"
+        }
+        (State::IntactUnsigned, true) => "INTACT but UNSIGNED: nobody vouches for it",
+        (State::IntactUntrusted, false) => "FAILED: validly signed, but not by a trusted key",
+        (State::IntactUnsigned, false) => "FAILED: unsigned",
+        _ => "INVALID: the bundle was altered, damaged or forged",
+    }
+}
+
+/// The human report of `verify`.
+pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
+    let mut out = String::new();
+    for (path, r) in reports {
+        writeln!(out, "{}: {}", path.display(), verdict(r)).ok();
+        writeln!(out, "  state      {}", r.state.as_str()).ok();
+        if let Some(id) = &r.bundle_id {
+            writeln!(out, "  bundle id  {id}").ok();
+        }
+        if let Some(s) = &r.signer {
+            let trust = match s.trusted {
+                Some(true) => "trusted",
+                Some(false) => "NOT among the trusted keys",
+                None => "not known to be trusted (no --trust given)",
+            };
+            let sig = if s.signature_valid {
+                "valid signature"
+            } else {
+                "signature NOT valid"
+            };
+            writeln!(out, "  signer     {} ({sig}; {trust})", s.key_id).ok();
+        }
+        if let Some(m) = &r.manifest {
+            writeln!(out, "  title      {}", m.article.title).ok();
+            writeln!(out, "  captured   {}", m.capture.captured_at).ok();
+        }
+        if !r.findings.is_empty() {
+            writeln!(out, "  findings").ok();
+            for f in &r.findings {
+                let sev = match f.severity {
+                    provseal::Severity::Error => "error",
+                    provseal::Severity::Warning => "warning",
+                };
+                writeln!(
+                    out,
+                    "    {} {sev} (step {}) {}: {}",
+                    f.code, f.step, f.location, f.message
+                )
+                .ok();
+            }
+        }
+        if let Some(src) = citation_source(r) {
+            write!(
+                out,
+                "  cite as    {}",
+                cite::render(cite::Format::Text, &src)
+            )
+            .ok();
+        }
+    }
+    if reports.len() > 1 {
+        let passed = reports.iter().filter(|(_, r)| r.passed).count();
+        writeln!(out, "{passed} of {} bundles verified", reports.len()).ok();
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonBundle<'a> {
+    path: String,
+    #[serde(flatten)]
+    report: &'a Report,
+    citation: Option<Value>,
+}
+
+/// The JSON document of `verify --json` (spec §10).
+pub fn verify_json(reports: &[(PathBuf, Report)]) -> String {
+    let bundles: Vec<JsonBundle> = reports
+        .iter()
+        .map(|(path, report)| JsonBundle {
+            path: path.display().to_string(),
+            report,
+            citation: citation_source(report).map(|src| {
+                json!({
+                    "text": cite::render(cite::Format::Text, &src).trim_end(),
+                    "csl_json": cite::csl_json(&src),
+                })
+            }),
+        })
+        .collect();
+    let passed = reports.iter().filter(|(_, r)| r.passed).count();
+    let doc = json!({
+        "provseal": "verify-report",
+        "version": 1,
+        "bundles": bundles,
+        "summary": { "total": reports.len(), "passed": passed, "failed": reports.len() - passed },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    s.push('\n');
+    s
+}
+
+/// The human summary of `inspect`.
+pub fn inspect(path: &std::path::Path, r: &Report) -> String {
+    let mut out = String::new();
+    writeln!(out, "{}", path.display()).ok();
+    if let Some(id) = &r.bundle_id {
+        writeln!(out, "  bundle id   {id}").ok();
+    }
+    match &r.manifest {
+        None => {
+            writeln!(out, "  (no readable manifest)").ok();
+        }
+        Some(m) => {
+            let a = &m.article;
+            writeln!(out, "  title       {}", a.title).ok();
+            let opt = |label: &str, v: &Option<String>, out: &mut String| {
+                if let Some(v) = v {
+                    writeln!(out, "  {label:<11} {v}").ok();
+                }
+            };
+            opt("subtitle", &a.subtitle, &mut out);
+            if !a.authors.is_empty() {
+                writeln!(out, "  authors     {}", a.authors.join("; ")).ok();
+            }
+            opt("publisher", &a.publisher, &mut out);
+            opt("section", &a.section, &mut out);
+            opt("language", &a.language, &mut out);
+            if let Some(p) = &a.published {
+                writeln!(
+                    out,
+                    "  published   {} (as found: {:?})",
+                    p.value.as_deref().unwrap_or("?"),
+                    p.raw
+                )
+                .ok();
+            }
+            for u in &m.urls {
+                writeln!(
+                    out,
+                    "  {:<11} {}",
+                    format!("{:?}", u.role).to_lowercase(),
+                    u.url
+                )
+                .ok();
+            }
+            writeln!(
+                out,
+                "  captured    {} ({:?}, {} {})",
+                m.capture.captured_at,
+                m.capture.method,
+                m.capture.tool.name,
+                m.capture.tool.version
+            )
+            .ok();
+            match &m.signer {
+                Some(s) => writeln!(out, "  signer      {} ({})", s.key_id, s.algorithm).ok(),
+                None => writeln!(out, "  signer      (unsigned)").ok(),
+            };
+            writeln!(out, "  files").ok();
+            for f in &m.files {
+                writeln!(
+                    out,
+                    "    {:<20} {:>9} bytes  {:<8} {}  sha256:{}",
+                    f.path,
+                    f.size,
+                    format!("{:?}", f.role).to_lowercase(),
+                    f.media_type,
+                    f.sha256
+                )
+                .ok();
+            }
+        }
+    }
+    writeln!(
+        out,
+        "  (run `provseal verify` for a verdict: {} finding(s) were noted)",
+        r.findings
+            .iter()
+            .filter(|f| f.severity == provseal::Severity::Error)
+            .count()
+    )
+    .ok();
+    out
+}
+
+/// The output of `extract`.
+pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
+    if json {
+        let published = e.published_raw.as_deref().map(|raw| {
+            provseal::extract::dates::normalise_published(raw).unwrap_or_else(|| raw.to_string())
+        });
+        let doc = json!({
+            "kind": kind,
+            "title": e.title,
+            "subtitle": e.subtitle,
+            "authors": e.authors,
+            "publisher": e.publisher,
+            "published": published,
+            "published_raw": e.published_raw,
+            "canonical_url": e.canonical_url,
+            "original_url": e.original_url,
+            "language": e.language,
+            "section": e.section,
+            "encoding": e.encoding,
+            "text": e.text,
+        });
+        let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+        s.push('\n');
+        return s;
+    }
+    let mut out = String::new();
+    let line = |k: &str, v: Option<&str>, out: &mut String| {
+        writeln!(out, "{k:<14} {}", v.unwrap_or("-")).ok();
+    };
+    line("kind", Some(&format!("{kind:?}").to_lowercase()), &mut out);
+    line("title", e.title.as_deref(), &mut out);
+    line("subtitle", e.subtitle.as_deref(), &mut out);
+    line(
+        "authors",
+        Some(&e.authors.join("; "))
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str()),
+        &mut out,
+    );
+    line("publisher", e.publisher.as_deref(), &mut out);
+    line("published", e.published_raw.as_deref(), &mut out);
+    line("section", e.section.as_deref(), &mut out);
+    line("language", e.language.as_deref(), &mut out);
+    line("original url", e.original_url.as_deref(), &mut out);
+    line("canonical url", e.canonical_url.as_deref(), &mut out);
+    line("encoding", Some(&e.encoding), &mut out);
+    writeln!(out, "\n{}", e.text).ok();
+    out
+}

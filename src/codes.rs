@@ -1,0 +1,173 @@
+//! Verification codes: one variant per row of the table in
+//! `spec/bundle-v1.md` §9. A test keeps the two in step.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The bundle is not verified.
+    Error,
+    /// Worth a reader's attention; does not fail verification by itself.
+    Warning,
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $sev:ident, $step:literal, $section:literal, $rule:literal); )*) => {
+        /// A verification finding code, stable across releases.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable identifier, e.g. `E021`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// Error or warning.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// The step of the verification algorithm (spec §8) that reports it.
+            pub fn step(self) -> u8 {
+                match self { $( Code::$variant => $step, )* }
+            }
+
+            /// The spec section that states the rule.
+            pub fn section(self) -> &'static str {
+                match self { $( Code::$variant => $section, )* }
+            }
+
+            /// The rule the code enforces, as worded in the spec's table.
+            pub fn rule(self) -> &'static str {
+                match self { $( Code::$variant => $rule, )* }
+            }
+
+            /// Looks a code up by its identifier.
+            pub fn parse(s: &str) -> Option<Code> {
+                match s { $( $code => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file is not a ZIP archive that can be parsed at all.
+    ContainerUnreadable = ("E001", Error, 1, "3", "The container is a ZIP archive with an end-of-central-directory record and a central directory that can be parsed.");
+    /// A byte of the container deviates from the canonical layout.
+    ContainerNotCanonical = ("E002", Error, 1, "3.2", "The container bytes follow the canonical layout exactly: entry order, offsets, header fields, no extra fields, comments, data descriptors, prepended or trailing bytes.");
+    /// An entry is compressed or encrypted.
+    EntryNotStored = ("E003", Error, 1, "3.1", "Every entry uses compression method 0 (STORED) and is not encrypted.");
+    /// Two entries carry the same name.
+    DuplicateEntry = ("E004", Error, 1, "4", "Entry names are unique.");
+    /// An entry name breaks the path rules.
+    BadEntryPath = ("E005", Error, 1, "4", "Entry names follow the path rules: relative, '/'-separated, NFC, no '.' or '..' or empty segments, no backslash or control characters, length limits.");
+    /// Two entry names collide after NFC and case folding.
+    PathCollision = ("E006", Error, 1, "4", "Entry names are unique after NFC normalisation and case folding.");
+    /// Stored data does not match the CRC-32 in its headers.
+    CrcMismatch = ("E007", Error, 3, "3.2", "The CRC-32 in the headers matches the stored data.");
+    /// A resource cap is exceeded.
+    LimitExceeded = ("E008", Error, 1, "7", "The bundle stays within the caps: entry count, archive size, entry size, manifest and signature size.");
+    /// There is no `manifest.json` entry.
+    ManifestMissing = ("E010", Error, 2, "5", "The bundle has a manifest.json entry.");
+    /// The manifest is not valid UTF-8 JSON of the schema.
+    ManifestInvalid = ("E011", Error, 2, "5", "The manifest is UTF-8 JSON valid against manifest-v1.schema.json: no duplicate keys, no unknown fields, values in range.");
+    /// The manifest bytes are not the canonical serialisation.
+    ManifestNotCanonical = ("E012", Error, 2, "5.1", "The manifest bytes are exactly the canonical serialisation of its content.");
+    /// The manifest names a format or version this verifier does not implement.
+    UnsupportedVersion = ("E013", Error, 2, "5", "The manifest's format is provseal-bundle and its version is 1.");
+    /// A file the manifest lists is not in the archive.
+    ListedFileMissing = ("E014", Error, 2, "4.1", "Every file the manifest lists is an entry of the archive.");
+    /// An archive entry is not listed by the manifest.
+    UnlistedEntry = ("E015", Error, 2, "4.1", "Every entry is listed by the manifest, or is manifest.json or signature.json.");
+    /// The manifest's file list breaks the path or role rules.
+    ManifestFileListInvalid = ("E016", Error, 2, "5.3", "The manifest's file list is sorted, has unique valid paths, does not list reserved names, and has exactly one file of each required role.");
+    /// A file's size differs from the manifest.
+    SizeMismatch = ("E020", Error, 3, "5.3", "Each file's size equals the size in the manifest.");
+    /// A file's SHA-256 differs from the manifest.
+    HashMismatch = ("E021", Error, 3, "5.3", "Each file's SHA-256 equals the digest in the manifest.");
+    /// The article text is not normalised.
+    TextNotNormalised = ("E022", Error, 3, "6", "The article text is UTF-8, NFC, with LF line endings.");
+    /// The manifest names a signer but no signature is present.
+    SignatureMissing = ("E030", Error, 4, "6.2", "A manifest that names a signer is accompanied by signature.json.");
+    /// The signature file is not a canonical DSSE envelope of the right type.
+    SignatureMalformed = ("E031", Error, 4, "6.2", "signature.json is a canonical DSSE envelope with the provseal payload type and exactly one signature.");
+    /// The envelope's payload is not the manifest.
+    SignaturePayloadMismatch = ("E032", Error, 4, "6.2", "The envelope's payload is byte-for-byte the manifest.json entry.");
+    /// The Ed25519 signature does not verify.
+    SignatureInvalid = ("E033", Error, 4, "6.1", "The Ed25519 signature verifies (strictly) over the PAE bytes.");
+    /// A key id does not match the public key.
+    KeyIdMismatch = ("E034", Error, 4, "6", "The key ids in the manifest and the envelope are the SHA-256 fingerprint of the signer's public key.");
+    /// The signer's public key is malformed or weak.
+    PublicKeyInvalid = ("E035", Error, 4, "6", "The signer's public key is 32 bytes, a valid point, and not of small order.");
+    /// A signature is present but the manifest names no signer.
+    UnexpectedSignature = ("E036", Error, 4, "6.2", "An unsigned manifest has no signature.json.");
+    /// The signer is not one of the keys the verifier trusts.
+    SignerUntrusted = ("E040", Error, 5, "8", "When trusted keys are given, the signer is one of them.");
+    /// The bundle is unsigned and unsigned bundles were not allowed.
+    Unsigned = ("E041", Error, 5, "8", "A bundle is signed, unless the verifier explicitly allows unsigned bundles.");
+    /// The published time is after the capture time.
+    PublishedAfterCaptured = ("W001", Warning, 6, "8", "The article was not published after it was captured.");
+    /// The capture time is after the verifier's clock.
+    CapturedInFuture = ("W002", Warning, 6, "8", "The capture time is not later than the verifier's clock.");
+    /// The signature is valid but no trusted keys were given.
+    SignerNotKnownTrusted = ("W003", Warning, 5, "8", "Without trusted keys a valid signature shows integrity, not who vouches for the bundle.");
+    /// The bundle is unsigned and the verifier allowed it.
+    UnsignedAllowed = ("W004", Warning, 5, "8", "An unsigned bundle shows only that its files agree with its manifest.");
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Code {
+    /// True for codes about trust policy rather than about the bundle's
+    /// integrity: they fail a run but do not make the bundle invalid.
+    pub fn is_policy(self) -> bool {
+        matches!(self, Code::SignerUntrusted | Code::Unsigned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_unique_well_formed_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &c in Code::ALL {
+            let id = c.as_str();
+            assert!(seen.insert(id), "duplicate {id}");
+            assert_eq!(id.len(), 4);
+            let prefix = if c.severity() == Severity::Error {
+                'E'
+            } else {
+                'W'
+            };
+            assert!(
+                id.starts_with(prefix),
+                "{id} prefix disagrees with severity"
+            );
+            assert_eq!(Code::parse(id), Some(c));
+            assert!((1..=6).contains(&c.step()));
+        }
+        assert_eq!(Code::parse("E999"), None);
+    }
+}

@@ -1,0 +1,423 @@
+//! HTML articles: metadata from JSON-LD, OpenGraph and `article:*`, Dublin
+//! Core, `citation_*` and plain `<meta>` tags, in that order of trust, then
+//! the document itself; the visible text of the article element.
+
+use scraper::{ElementRef, Html, Node, Selector};
+use serde_json::Value;
+
+use super::text::split_authors;
+use super::{Extracted, non_empty};
+use crate::normalize::{collapse_ws, decode, normalise_text};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("static selector")
+}
+
+/// Finds `<meta charset>` or `http-equiv` content-type in the first bytes.
+fn sniff_charset(bytes: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let re = regex::Regex::new(r#"<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#)
+        .expect("static regex");
+    re.captures(&head).map(|c| c[1].to_string())
+}
+
+/// JSON-LD objects describing an article, from `@graph` arrays too.
+fn json_ld_articles(doc: &Html) -> Vec<Value> {
+    const TYPES: [&str; 8] = [
+        "NewsArticle",
+        "Article",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BlogPosting",
+        "Report",
+        "ScholarlyArticle",
+    ];
+    let mut out = Vec::new();
+    let mut stack: Vec<Value> = doc
+        .select(&sel(r#"script[type="application/ld+json"]"#))
+        .filter_map(|s| serde_json::from_str(&s.text().collect::<String>()).ok())
+        .collect();
+    // Bounded walk: pages nest JSON-LD a few levels deep at most.
+    let mut budget = 1000;
+    while let Some(v) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(ref map) => {
+                let is_article = match map.get("@type") {
+                    Some(Value::String(t)) => TYPES.contains(&t.as_str()),
+                    Some(Value::Array(ts)) => ts
+                        .iter()
+                        .any(|t| t.as_str().is_some_and(|t| TYPES.contains(&t))),
+                    _ => false,
+                };
+                if let Some(g) = map.get("@graph") {
+                    stack.push(g.clone());
+                }
+                if is_article {
+                    out.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.reverse();
+    out
+}
+
+fn ld_names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => split_authors(s),
+        Some(Value::Object(m)) => m
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|s| vec![collapse_ws(s)])
+            .unwrap_or_default(),
+        Some(Value::Array(items)) => items.iter().flat_map(|i| ld_names(Some(i))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn ld_str(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Array(items)) => items.iter().find_map(|i| i.as_str().map(str::to_string)),
+        Some(Value::Object(m)) => m
+            .get("name")
+            .or_else(|| m.get("@id"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The first non-empty `content` among the named meta tags, in order.
+fn meta(doc: &Html, keys: &[&str]) -> Option<String> {
+    let metas: Vec<ElementRef> = doc.select(&sel("meta")).collect();
+    keys.iter().find_map(|k| {
+        metas.iter().find_map(|m| {
+            let e = m.value();
+            let name = e
+                .attr("property")
+                .or_else(|| e.attr("name"))
+                .or_else(|| e.attr("itemprop"))?;
+            if name.eq_ignore_ascii_case(k) {
+                non_empty(e.attr("content").map(str::to_string))
+            } else {
+                None
+            }
+        })
+    })
+}
+
+fn meta_all(doc: &Html, key: &str) -> Vec<String> {
+    doc.select(&sel("meta"))
+        .filter(|m| {
+            let e = m.value();
+            e.attr("property")
+                .or_else(|| e.attr("name"))
+                .is_some_and(|n| n.eq_ignore_ascii_case(key))
+        })
+        .filter_map(|m| non_empty(m.value().attr("content").map(str::to_string)))
+        .collect()
+}
+
+/// Extracts from an HTML page.
+pub fn extract_html(bytes: &[u8]) -> Extracted {
+    let declared = sniff_charset(bytes);
+    let (decoded, encoding) = decode(bytes, declared.as_deref());
+    let doc = Html::parse_document(&decoded);
+    let ld = json_ld_articles(&doc);
+    let ld_get = |key: &str| ld.iter().find_map(|a| a.get(key).filter(|v| !v.is_null()));
+
+    let site = non_empty(ld_get("publisher").and_then(|p| ld_str(Some(p)))).or_else(|| {
+        meta(
+            &doc,
+            &[
+                "og:site_name",
+                "citation_journal_title",
+                "dc.publisher",
+                "application-name",
+            ],
+        )
+    });
+    let doc_title = doc
+        .select(&sel("title"))
+        .next()
+        .and_then(|t| non_empty(Some(t.text().collect())))
+        .map(|t| strip_site_suffix(&t, site.as_deref()));
+    let title = non_empty(ld_get("headline").and_then(|v| ld_str(Some(v))))
+        .or_else(|| {
+            meta(
+                &doc,
+                &[
+                    "og:title",
+                    "twitter:title",
+                    "dc.title",
+                    "citation_title",
+                    "title",
+                ],
+            )
+        })
+        .or_else(|| {
+            doc.select(&sel("article h1, h1"))
+                .next()
+                .and_then(|h| non_empty(Some(h.text().collect())))
+        })
+        .or(doc_title);
+
+    let mut authors = ld_get("author")
+        .map(|a| ld_names(Some(a)))
+        .unwrap_or_default();
+    if authors.is_empty() {
+        authors = meta_all(&doc, "citation_author");
+    }
+    if authors.is_empty() {
+        authors = meta(
+            &doc,
+            &[
+                "author",
+                "dc.creator",
+                "article:author",
+                "byl",
+                "sailthru.author",
+            ],
+        )
+        .filter(|a| !a.starts_with("http"))
+        .map(|a| split_authors(a.trim_start_matches("By ").trim_start_matches("by ")))
+        .unwrap_or_default();
+    }
+    authors.dedup();
+
+    let published_raw = non_empty(ld_get("datePublished").and_then(|v| ld_str(Some(v))))
+        .or_else(|| {
+            meta(
+                &doc,
+                &[
+                    "article:published_time",
+                    "og:published_time",
+                    "dc.date.issued",
+                    "dc.date",
+                    "dcterms.date",
+                    "citation_publication_date",
+                    "citation_date",
+                    "pubdate",
+                    "publishdate",
+                    "date",
+                    "datePublished",
+                ],
+            )
+        })
+        .or_else(|| {
+            doc.select(&sel("time[datetime]"))
+                .next()
+                .and_then(|t| non_empty(t.value().attr("datetime").map(str::to_string)))
+        });
+
+    let canonical_url = doc
+        .select(&sel(r#"link[rel="canonical"]"#))
+        .find_map(|l| non_empty(l.value().attr("href").map(str::to_string)))
+        .or_else(|| meta(&doc, &["og:url"]))
+        .filter(|u| crate::manifest::is_http_url(u));
+
+    let language = doc
+        .select(&sel("html"))
+        .next()
+        .and_then(|h| non_empty(h.value().attr("lang").map(str::to_string)))
+        .or_else(|| non_empty(ld_get("inLanguage").and_then(|v| ld_str(Some(v)))))
+        .or_else(|| {
+            meta(&doc, &["og:locale", "dc.language", "content-language"])
+                .map(|l| l.replace('_', "-"))
+        });
+
+    let section = non_empty(ld_get("articleSection").and_then(|v| ld_str(Some(v))))
+        .or_else(|| meta(&doc, &["article:section"]));
+    let subtitle = non_empty(ld_get("alternativeHeadline").and_then(|v| ld_str(Some(v))));
+
+    let text = visible_text(&doc, title.as_deref());
+    Extracted {
+        title,
+        subtitle,
+        authors,
+        publisher: site,
+        published_raw,
+        section,
+        language,
+        canonical_url,
+        original_url: None,
+        text,
+        encoding: encoding.to_string(),
+    }
+}
+
+/// "Headline | Site" and "Headline - Site" lose the site part.
+fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
+    if let Some(site) = site {
+        for sep in [" | ", " - ", " – ", " — ", " :: "] {
+            if let Some(head) = title.strip_suffix(&format!("{sep}{site}")) {
+                return head.to_string();
+            }
+        }
+    }
+    title.to_string()
+}
+
+const SKIP: [&str; 17] = [
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    "button", "svg", "iframe", "select", "head", "title", "figure", "menu",
+];
+const BLOCK: [&str; 24] = [
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "br",
+    "tr",
+    "table",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "address",
+];
+
+/// The visible text of the article: the `<article>` with the most text,
+/// else `<main>`, else `<body>`; boilerplate elements skipped; blocks
+/// separated by blank lines; the headline left out.
+fn visible_text(doc: &Html, title: Option<&str>) -> String {
+    let text_len = |e: &ElementRef| e.text().map(|t| t.trim().len()).sum::<usize>();
+    let root = doc
+        .select(&sel("article"))
+        .max_by_key(text_len)
+        .or_else(|| doc.select(&sel("main, [role=main]")).next())
+        .or_else(|| doc.select(&sel("body")).next())
+        .unwrap_or_else(|| doc.root_element());
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    walk(root, &mut blocks, &mut current, 0);
+    blocks.push(std::mem::take(&mut current));
+    let mut seen_title = false;
+    let paragraphs: Vec<String> = blocks
+        .into_iter()
+        .map(|b| collapse_ws(&b))
+        .filter(|b| !b.is_empty())
+        .filter(|b| {
+            if !seen_title && Some(b.as_str()) == title {
+                seen_title = true;
+                return false;
+            }
+            true
+        })
+        .collect();
+    normalise_text(&paragraphs.join("\n\n"))
+}
+
+fn walk(el: ElementRef, blocks: &mut Vec<String>, current: &mut String, depth: usize) {
+    // Hostile pages can nest thousands deep; text below this depth is
+    // dropped rather than risking the stack.
+    if depth > 256 {
+        return;
+    }
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => current.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIP.contains(&name)
+                    || e.attr("hidden").is_some()
+                    || e.attr("aria-hidden") == Some("true")
+                {
+                    continue;
+                }
+                let block = BLOCK.contains(&name);
+                if block {
+                    blocks.push(std::mem::take(current));
+                }
+                if let Some(child_el) = ElementRef::wrap(child) {
+                    walk(child_el, blocks, current, depth + 1);
+                }
+                if block {
+                    blocks.push(std::mem::take(current));
+                } else {
+                    current.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html><html lang="en"><head>
+<meta charset="utf-8"><title>Ferry line opens | Example News</title>
+<link rel="canonical" href="https://news.example.org/2021/ferry">
+<meta property="og:site_name" content="Example News">
+<meta property="article:published_time" content="2021-03-03T08:00:00+01:00">
+<meta name="author" content="Ann Lee">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"x"},{"@type":"NewsArticle","headline":"Ferry line opens","author":[{"@type":"Person","name":"Ann Lee"},{"@type":"Person","name":"Bo Kim"}],"articleSection":"City"}]}</script>
+</head><body><nav>Home | World</nav><article><h1>Ferry line opens</h1>
+<p>The city opened a <b>ferry</b> line.</p><p>It runs daily.</p><aside>Related: other</aside></article>
+<footer>Copyright</footer><script>var x = 1;</script></body></html>"#;
+
+    #[test]
+    fn reads_metadata_in_order_of_trust() {
+        let e = extract_html(PAGE.as_bytes());
+        assert_eq!(e.title.as_deref(), Some("Ferry line opens"));
+        assert_eq!(e.authors, vec!["Ann Lee", "Bo Kim"]);
+        assert_eq!(e.publisher.as_deref(), Some("Example News"));
+        assert_eq!(
+            e.published_raw.as_deref(),
+            Some("2021-03-03T08:00:00+01:00")
+        );
+        assert_eq!(
+            e.canonical_url.as_deref(),
+            Some("https://news.example.org/2021/ferry")
+        );
+        assert_eq!(e.language.as_deref(), Some("en"));
+        assert_eq!(e.section.as_deref(), Some("City"));
+    }
+
+    #[test]
+    fn visible_text_skips_boilerplate_and_headline() {
+        let e = extract_html(PAGE.as_bytes());
+        assert_eq!(e.text, "The city opened a ferry line.\n\nIt runs daily.\n");
+    }
+
+    #[test]
+    fn falls_back_to_the_title_element_and_declared_charset() {
+        let page = b"<html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9 news</title></head><body><p>Un caf\xe9.</p></body></html>";
+        let e = extract_html(page);
+        assert_eq!(e.title.as_deref(), Some("Caf\u{e9} news"));
+        assert_eq!(e.text, "Un caf\u{e9}.\n");
+        assert_eq!(e.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let page = format!(
+            "<html><body>{}x{}</body></html>",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        let _ = extract_html(page.as_bytes());
+    }
+}

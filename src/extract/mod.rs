@@ -1,0 +1,108 @@
+//! Metadata and article text from an input file (plain text or HTML).
+//!
+//! Extraction proposes; the packer's caller disposes: every value found here
+//! can be overridden on the command line, and the raw input is always kept
+//! byte for byte beside what was extracted.
+
+pub mod dates;
+pub mod html;
+pub mod text;
+
+use serde::Serialize;
+
+/// What kind of document the input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    /// Plain text, such as a page saved as text or copied from a portal.
+    Text,
+    /// An HTML page.
+    Html,
+}
+
+impl InputKind {
+    /// Guesses the kind from a file name extension, then from the content.
+    pub fn detect(name_hint: Option<&str>, bytes: &[u8]) -> InputKind {
+        if let Some(name) = name_hint {
+            let lower = name.to_ascii_lowercase();
+            if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+                return InputKind::Html;
+            }
+            if lower.ends_with(".txt") || lower.ends_with(".text") {
+                return InputKind::Text;
+            }
+        }
+        let head = &bytes[..bytes.len().min(1024)];
+        let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+        let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with("<!doctype html")
+            || trimmed.starts_with("<html")
+            || head.contains("<head")
+            || head.contains("<body")
+        {
+            InputKind::Html
+        } else {
+            InputKind::Text
+        }
+    }
+
+    /// The entry name the raw input is stored under.
+    pub fn source_path(self) -> &'static str {
+        match self {
+            InputKind::Text => "source/page.txt",
+            InputKind::Html => "source/page.html",
+        }
+    }
+
+    /// The media type recorded for the raw input. No charset is claimed:
+    /// the bytes are kept as given, whatever their encoding.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            InputKind::Text => "text/plain",
+            InputKind::Html => "text/html",
+        }
+    }
+}
+
+/// Everything extraction found. Absent values are `None` or empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Extracted {
+    /// Headline.
+    pub title: Option<String>,
+    /// Deck or second headline.
+    pub subtitle: Option<String>,
+    /// Credited authors.
+    pub authors: Vec<String>,
+    /// Publishing outlet.
+    pub publisher: Option<String>,
+    /// Publication date as found.
+    pub published_raw: Option<String>,
+    /// Section or category.
+    pub section: Option<String>,
+    /// Language tag.
+    pub language: Option<String>,
+    /// `rel=canonical` or `og:url` of an HTML page.
+    pub canonical_url: Option<String>,
+    /// The original's URL when the input names it (e.g. under a repost's
+    /// headline).
+    pub original_url: Option<String>,
+    /// The article body, normalised (NFC, LF), without headline or
+    /// navigation.
+    pub text: String,
+    /// The character encoding the input was decoded with.
+    pub encoding: String,
+}
+
+/// Extracts metadata and text from input bytes of the given kind.
+pub fn extract(kind: InputKind, bytes: &[u8]) -> Extracted {
+    match kind {
+        InputKind::Text => text::extract_text(bytes),
+        InputKind::Html => html::extract_html(bytes),
+    }
+}
+
+/// Drops values that are empty after trimming.
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|v| crate::normalize::collapse_ws(&v))
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,20 @@
+//! The `provseal` command: parses flags, calls the library, renders results
+//! and maps them to the exit codes documented in README.md:
+//! 0 verified, 1 verification failed, 2 usage or operational error.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::args::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("provseal: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Making a bundle from one article: metadata resolution, the manifest, the
+//! canonical archive, and the atomic write.
+
+use std::io::{self, BufWriter, Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use regex::Regex;
+
+use crate::container::CanonicalZipWriter;
+use crate::digest::Sha256Digest;
+use crate::extract::{self, Extracted, InputKind, dates::normalise_published};
+use crate::manifest::*;
+use crate::normalize::collapse_ws;
+use crate::readme_txt::README_TXT;
+use crate::sign::KeyPair;
+
+/// Entry name of the article text.
+pub const TEXT_PATH: &str = "article/text.txt";
+/// Entry name of the README.
+pub const README_PATH: &str = "README.txt";
+
+/// Errors while packing. Each names the field or file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// No title was given and none could be extracted.
+    #[error("no title could be found in the input; give one with --title")]
+    NoTitle,
+    /// A URL given or found is not an absolute http(s) URL.
+    #[error("{field}: {url:?} is not an absolute http or https URL")]
+    BadUrl {
+        /// Which option or field.
+        field: &'static str,
+        /// The value.
+        url: String,
+    },
+    /// `--published` could not be read as a date.
+    #[error("--published: {0:?} is not a date (use YYYY-MM-DD or RFC 3339)")]
+    BadPublished(String),
+    /// `--language` is not a language tag.
+    #[error("--language: {0:?} is not a BCP 47 language tag")]
+    BadLanguage(String),
+    /// A metadata value is empty.
+    #[error("{0} is empty")]
+    Empty(&'static str),
+    /// The output exists and overwriting was not allowed.
+    #[error("{0} already exists (use --force to replace it)")]
+    Exists(PathBuf),
+    /// The input or output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+/// Values given by the person packing; each one, when set, wins over what
+/// extraction found.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Headline.
+    pub title: Option<String>,
+    /// Deck.
+    pub subtitle: Option<String>,
+    /// Authors (replace extracted ones when not empty).
+    pub authors: Vec<String>,
+    /// Outlet.
+    pub publisher: Option<String>,
+    /// Section.
+    pub section: Option<String>,
+    /// Publication date, as the person wrote it.
+    pub published: Option<String>,
+    /// Language tag.
+    pub language: Option<String>,
+    /// The original's URL.
+    pub original_url: Option<String>,
+    /// Where copies were found.
+    pub repost_urls: Vec<String>,
+}
+
+/// One article to pack.
+#[derive(Debug, Clone)]
+pub struct PackRequest {
+    /// The input bytes, exactly as given.
+    pub input: Vec<u8>,
+    /// The input's file name, used only to tell HTML from text; it is not
+    /// recorded.
+    pub name_hint: Option<String>,
+    /// How the input arrived.
+    pub method: CaptureMethod,
+    /// What the caller says about the article.
+    pub overrides: Overrides,
+    /// The capture time (the library never reads the clock itself).
+    pub captured_at: DateTime<Utc>,
+}
+
+/// A packed bundle, in memory.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    /// The archive bytes.
+    pub bytes: Vec<u8>,
+    /// The manifest as written.
+    pub manifest: Manifest,
+    /// `sha256:` of the manifest bytes.
+    pub bundle_id: String,
+}
+
+static LANGUAGE_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$").expect("static regex"));
+
+fn clean(v: Option<String>) -> Option<String> {
+    v.map(|s| collapse_ws(&s)).filter(|s| !s.is_empty())
+}
+
+fn check_url(field: &'static str, url: String) -> Result<String, PackError> {
+    let url = url.trim().to_string();
+    if is_http_url(&url) {
+        Ok(url)
+    } else {
+        Err(PackError::BadUrl { field, url })
+    }
+}
+
+/// Combines what extraction found with the caller's overrides into the
+/// article record and URL list (spec §5.2 says which wins).
+pub fn resolve_metadata(
+    ex: &Extracted,
+    ov: &Overrides,
+) -> Result<(Article, Vec<UrlRecord>), PackError> {
+    let title = clean(ov.title.clone())
+        .or_else(|| clean(ex.title.clone()))
+        .ok_or(PackError::NoTitle)?;
+    let authors: Vec<String> = if ov.authors.is_empty() {
+        ex.authors.clone()
+    } else {
+        ov.authors.clone()
+    }
+    .into_iter()
+    .map(|a| collapse_ws(&a))
+    .filter(|a| !a.is_empty())
+    .collect();
+    let published = match clean(ov.published.clone()) {
+        Some(raw) => {
+            let value =
+                normalise_published(&raw).ok_or_else(|| PackError::BadPublished(raw.clone()))?;
+            Some(Published {
+                raw,
+                value: Some(value),
+            })
+        }
+        None => clean(ex.published_raw.clone()).map(|raw| Published {
+            value: normalise_published(&raw),
+            raw,
+        }),
+    };
+    let language = match clean(ov.language.clone()) {
+        Some(l) if LANGUAGE_TAG.is_match(&l) => Some(l),
+        Some(l) => return Err(PackError::BadLanguage(l)),
+        None => clean(ex.language.clone()).filter(|l| LANGUAGE_TAG.is_match(l)),
+    };
+    let article = Article {
+        title,
+        subtitle: clean(ov.subtitle.clone()).or_else(|| clean(ex.subtitle.clone())),
+        authors,
+        publisher: clean(ov.publisher.clone()).or_else(|| clean(ex.publisher.clone())),
+        section: clean(ov.section.clone()).or_else(|| clean(ex.section.clone())),
+        language,
+        published,
+    };
+
+    let mut reposts = Vec::new();
+    for u in &ov.repost_urls {
+        let u = check_url("--repost-url", u.clone())?;
+        if !reposts.contains(&u) {
+            reposts.push(u);
+        }
+    }
+    // A repost page's canonical link often points at the original; one that
+    // points at the repost itself says nothing about the original.
+    let original = match &ov.original_url {
+        Some(u) => Some(check_url("--original-url", u.clone())?),
+        None => ex
+            .original_url
+            .clone()
+            .or_else(|| ex.canonical_url.clone())
+            .filter(|u| is_http_url(u) && !reposts.contains(u)),
+    };
+    let mut urls: Vec<UrlRecord> = original
+        .into_iter()
+        .map(|url| UrlRecord {
+            url,
+            role: UrlRole::Original,
+        })
+        .collect();
+    let original_url = urls.first().map(|o| o.url.clone());
+    urls.extend(
+        reposts
+            .into_iter()
+            .filter(|u| original_url.as_ref() != Some(u))
+            .map(|url| UrlRecord {
+                url,
+                role: UrlRole::Repost,
+            }),
+    );
+    Ok((article, urls))
+}
+
+/// Builds the bundle in memory. Deterministic: the same request and key give
+/// the same bytes.
+pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackError> {
+    let kind = InputKind::detect(req.name_hint.as_deref(), &req.input);
+    let extracted = extract::extract(kind, &req.input);
+    let (article, urls) = resolve_metadata(&extracted, &req.overrides)?;
+
+    let mut files: Vec<(FileEntry, &[u8])> = vec![
+        (
+            file_entry(
+                README_PATH,
+                README_TXT.as_bytes(),
+                "text/plain; charset=utf-8",
+                FileRole::Readme,
+            ),
+            README_TXT.as_bytes(),
+        ),
+        (
+            file_entry(
+                TEXT_PATH,
+                extracted.text.as_bytes(),
+                "text/plain; charset=utf-8",
+                FileRole::Text,
+            ),
+            extracted.text.as_bytes(),
+        ),
+        (
+            file_entry(
+                kind.source_path(),
+                &req.input,
+                kind.media_type(),
+                FileRole::Source,
+            ),
+            &req.input,
+        ),
+    ];
+    files.sort_by(|a, b| a.0.path.as_bytes().cmp(b.0.path.as_bytes()));
+
+    let manifest = Manifest {
+        format: FORMAT_ID.into(),
+        version: FORMAT_VERSION,
+        article,
+        urls,
+        capture: Capture {
+            captured_at: format_captured_at(&req.captured_at),
+            method: req.method,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME").into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+        },
+        files: files.iter().map(|(f, _)| f.clone()).collect(),
+        signer: key.map(KeyPair::signer_record),
+    };
+    let manifest_bytes = manifest.to_canonical_bytes();
+    let bundle_id = Sha256Digest::of(&manifest_bytes).to_prefixed();
+
+    let io_err = |source| PackError::Io {
+        path: PathBuf::from("(memory)"),
+        source,
+    };
+    let mut w = CanonicalZipWriter::new(Cursor::new(Vec::new())).map_err(io_err)?;
+    for (entry, data) in &files {
+        w.add(&entry.path, *data).map_err(io_err)?;
+    }
+    w.add(MANIFEST_PATH, &manifest_bytes[..]).map_err(io_err)?;
+    if let Some(k) = key {
+        w.add(SIGNATURE_PATH, &k.sign_manifest(&manifest_bytes)[..])
+            .map_err(io_err)?;
+    }
+    let bytes = w.finish().map_err(io_err)?.into_inner();
+    Ok(Packed {
+        bytes,
+        manifest,
+        bundle_id,
+    })
+}
+
+fn file_entry(path: &str, data: &[u8], media_type: &str, role: FileRole) -> FileEntry {
+    FileEntry {
+        path: path.into(),
+        size: data.len() as u64,
+        sha256: Sha256Digest::of(data).to_hex(),
+        media_type: media_type.into(),
+        role,
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// directory, flushed and synced, then renamed into place. Without `force`
+/// an existing file is never replaced, even one that appears mid-write.
+pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), PackError> {
+    let io_err = |source| PackError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !force && path.exists() {
+        return Err(PackError::Exists(path.to_path_buf()));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".provseal-")
+        .suffix(".partial")
+        .tempfile_in(&dir)
+        .map_err(io_err)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file());
+        w.write_all(bytes).map_err(io_err)?;
+        w.flush().map_err(io_err)?;
+    }
+    tmp.as_file().sync_all().map_err(io_err)?;
+    if force {
+        tmp.persist(path).map_err(|e| io_err(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == io::ErrorKind::AlreadyExists {
+                PackError::Exists(path.to_path_buf())
+            } else {
+                io_err(e.error)
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// Opens a file for reading, naming it in the error.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, PackError> {
+    std::fs::read(path).map_err(|source| PackError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,527 @@
+//! The verification algorithm of spec §8, step by step. Every problem is
+//! collected as a [`Finding`]; nothing stops at the first one unless the
+//! container cannot be read at all.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+
+use crate::codes::{Code, Severity};
+use crate::container::layout::Limits;
+use crate::container::{Container, Entry, read_container};
+use crate::digest::{Sha256Digest, hash_reader};
+use crate::finding::Finding;
+use crate::manifest::{FileRole, MANIFEST_PATH, Manifest, SIGNATURE_PATH};
+use crate::normalize::check_text;
+use crate::sign::{SignatureProblem, key_id, signer_key, verify_envelope};
+
+/// How far in the future a capture time may be before W002: clocks differ.
+pub const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+/// What the caller decides: whom to trust, and what time it is.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Keys whose signatures make a bundle verified-trusted. Empty means no
+    /// trust decision was asked for.
+    pub trusted: Vec<VerifyingKey>,
+    /// Accept unsigned bundles (with a warning) when no trusted keys are
+    /// given.
+    pub allow_unsigned: bool,
+    /// The verifier's clock, for the future-capture check.
+    pub now: DateTime<Utc>,
+    /// Resource caps.
+    pub limits: Limits,
+}
+
+impl VerifyOptions {
+    /// Default caps, no trusted keys, unsigned bundles refused.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        VerifyOptions {
+            trusted: Vec::new(),
+            allow_unsigned: false,
+            now,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The overall result (spec §8.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Some integrity or signature check failed.
+    Invalid,
+    /// The files agree with the manifest, but nothing signs it.
+    IntactUnsigned,
+    /// Intact and validly signed, by a key not among the trusted ones (or
+    /// no trusted keys were given).
+    IntactUntrusted,
+    /// Intact and signed by a trusted key.
+    VerifiedTrusted,
+}
+
+impl State {
+    /// The state's name as printed and serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Invalid => "invalid",
+            State::IntactUnsigned => "intact-unsigned",
+            State::IntactUntrusted => "intact-untrusted",
+            State::VerifiedTrusted => "verified-trusted",
+        }
+    }
+}
+
+/// Who signed, as far as the signature shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignerInfo {
+    /// `sha256:` fingerprint of the public key named in the manifest.
+    pub key_id: String,
+    /// Whether the signature over the manifest verified.
+    pub signature_valid: bool,
+    /// Whether the key is among the trusted keys; `None` when none were
+    /// given.
+    pub trusted: Option<bool>,
+}
+
+/// The verification result of one bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `sha256:` of the manifest bytes, when a manifest entry was found.
+    pub bundle_id: Option<String>,
+    /// The overall state.
+    pub state: State,
+    /// True when there is no error finding.
+    pub passed: bool,
+    /// The signer named in the manifest, if any.
+    pub signer: Option<SignerInfo>,
+    /// Every problem found, in step order.
+    pub findings: Vec<Finding>,
+    /// The manifest, when it could be parsed. Its content is only vouched
+    /// for when `state` is not `invalid`.
+    pub manifest: Option<Manifest>,
+}
+
+impl Report {
+    fn from_findings(findings: Vec<Finding>) -> Self {
+        Report {
+            bundle_id: None,
+            state: State::Invalid,
+            passed: false,
+            signer: None,
+            findings,
+            manifest: None,
+        }
+    }
+}
+
+/// Opens and verifies a bundle file. `Err` only for I/O failures of the
+/// file itself (it cannot be opened or read); everything wrong with its
+/// content is a finding.
+pub fn verify_path(path: &Path, opts: &VerifyOptions) -> io::Result<Report> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
+    verify_reader(&mut BufReader::with_capacity(64 << 10, file), len, opts)
+}
+
+/// Verifies a bundle of `len` bytes readable from `r`.
+pub fn verify_reader<R: Read + Seek>(
+    r: &mut R,
+    len: u64,
+    opts: &VerifyOptions,
+) -> io::Result<Report> {
+    let mut findings = Vec::new();
+
+    // Step 1: container structure and entry names.
+    let container = match read_container(r, len, &opts.limits)? {
+        Ok(c) => c,
+        Err(fatal) => return Ok(Report::from_findings(fatal)),
+    };
+    findings.extend(container.findings.iter().cloned());
+
+    // Step 2: the manifest and the entry set.
+    let mut manifest_bytes = None;
+    let mut manifest = None;
+    match container.entry(MANIFEST_PATH) {
+        None => findings.push(Finding::new(
+            Code::ManifestMissing,
+            MANIFEST_PATH,
+            "the bundle has no manifest.json",
+        )),
+        Some(e) => {
+            if let Some(bytes) = read_small(r, e, opts.limits.max_manifest_bytes, &mut findings)? {
+                let (m, problems) = Manifest::parse(&bytes);
+                findings.extend(problems);
+                manifest = m;
+                manifest_bytes = Some(bytes);
+            }
+        }
+    }
+    let bundle_id = manifest_bytes
+        .as_ref()
+        .map(|b| Sha256Digest::of(b).to_prefixed());
+    if let Some(m) = &manifest {
+        check_entry_set(&container, m, &mut findings);
+    }
+
+    // Step 3: every listed file's size, CRC-32 and SHA-256.
+    if let Some(m) = &manifest {
+        check_files(r, &container, m, &opts.limits, &mut findings)?;
+    }
+
+    // Step 4: the signature.
+    let mut signer = None;
+    let mut signed_by = None;
+    if let (Some(m), Some(mb)) = (&manifest, &manifest_bytes) {
+        let sig_entry = container.entry(SIGNATURE_PATH);
+        match (&m.signer, sig_entry) {
+            (Some(s), entry) => {
+                let mut valid = false;
+                match signer_key(s) {
+                    Err(p) => findings.push(signature_finding(&p)),
+                    Ok(key) => match entry {
+                        None => findings.push(Finding::new(
+                            Code::SignatureMissing,
+                            SIGNATURE_PATH,
+                            format!(
+                                "the manifest names signer {} but the bundle has no signature.json",
+                                s.key_id
+                            ),
+                        )),
+                        Some(e) => {
+                            if let Some(env) =
+                                read_small(r, e, opts.limits.max_signature_bytes, &mut findings)?
+                            {
+                                match verify_envelope(&env, mb, &key) {
+                                    Ok(()) => {
+                                        valid = true;
+                                        signed_by = Some(key);
+                                    }
+                                    Err(p) => findings.push(signature_finding(&p)),
+                                }
+                            }
+                        }
+                    },
+                }
+                signer = Some(SignerInfo {
+                    key_id: s.key_id.clone(),
+                    signature_valid: valid,
+                    trusted: None,
+                });
+            }
+            (None, Some(_)) => findings.push(Finding::new(
+                Code::UnexpectedSignature,
+                SIGNATURE_PATH,
+                "signature.json is present but the manifest names no signer",
+            )),
+            (None, None) => {}
+        }
+    }
+
+    let integrity_ok = !findings.iter().any(|f| f.severity == Severity::Error);
+
+    // Step 5: trust. Only meaningful for an intact bundle.
+    let mut state = State::Invalid;
+    if integrity_ok {
+        match (&mut signer, signed_by) {
+            (Some(info), Some(key)) => {
+                if opts.trusted.is_empty() {
+                    state = State::IntactUntrusted;
+                    findings.push(Finding::new(
+                        Code::SignerNotKnownTrusted,
+                        SIGNATURE_PATH,
+                        format!("the signature by {} is valid, but no trusted keys were given: this shows integrity, not who vouches for the bundle", info.key_id),
+                    ));
+                } else if opts.trusted.iter().any(|t| t == &key) {
+                    info.trusted = Some(true);
+                    state = State::VerifiedTrusted;
+                } else {
+                    info.trusted = Some(false);
+                    state = State::IntactUntrusted;
+                    findings.push(Finding::new(
+                        Code::SignerUntrusted,
+                        SIGNATURE_PATH,
+                        format!(
+                            "signer {} is not among the {} trusted key(s): {}",
+                            info.key_id,
+                            opts.trusted.len(),
+                            opts.trusted
+                                .iter()
+                                .map(key_id)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+            }
+            _ => {
+                state = State::IntactUnsigned;
+                if opts.allow_unsigned && opts.trusted.is_empty() {
+                    findings.push(Finding::new(
+                        Code::UnsignedAllowed,
+                        "bundle",
+                        "the bundle is unsigned: anyone could have made it",
+                    ));
+                } else {
+                    findings.push(Finding::new(
+                        Code::Unsigned,
+                        "bundle",
+                        "the bundle is unsigned, so nobody vouches for it",
+                    ));
+                }
+            }
+        }
+    }
+
+    // Step 6: semantic checks, as warnings.
+    if let Some(m) = &manifest {
+        semantic_checks(m, opts.now, &mut findings);
+    }
+
+    findings.sort_by_key(|f| f.step);
+    let passed = !findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(Report {
+        bundle_id,
+        state,
+        passed,
+        signer,
+        findings,
+        manifest,
+    })
+}
+
+fn signature_finding(p: &SignatureProblem) -> Finding {
+    let code = match p {
+        SignatureProblem::BadPublicKey(_) => Code::PublicKeyInvalid,
+        SignatureProblem::ManifestKeyId { .. } | SignatureProblem::EnvelopeKeyId(_) => {
+            Code::KeyIdMismatch
+        }
+        SignatureProblem::Malformed(_) => Code::SignatureMalformed,
+        SignatureProblem::PayloadMismatch => Code::SignaturePayloadMismatch,
+        SignatureProblem::BadSignature => Code::SignatureInvalid,
+    };
+    let location = match p {
+        SignatureProblem::BadPublicKey(_) | SignatureProblem::ManifestKeyId { .. } => {
+            format!("{MANIFEST_PATH}#/signer")
+        }
+        _ => SIGNATURE_PATH.to_string(),
+    };
+    Finding::new(code, location, p.to_string())
+}
+
+/// Step 2: the entries are exactly the listed files, then the manifest,
+/// then the signature, in that order.
+fn check_entry_set(container: &Container, m: &Manifest, findings: &mut Vec<Finding>) {
+    let mut expected: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+    expected.push(MANIFEST_PATH);
+    if m.signer.is_some() || container.entry(SIGNATURE_PATH).is_some() {
+        expected.push(SIGNATURE_PATH);
+    }
+    for f in &m.files {
+        if container.entry(&f.path).is_none() {
+            findings.push(Finding::new(
+                Code::ListedFileMissing,
+                &f.path,
+                "listed in the manifest but not in the archive",
+            ));
+        }
+    }
+    for e in &container.entries {
+        if !expected.contains(&e.name.as_str()) {
+            findings.push(Finding::new(
+                Code::UnlistedEntry,
+                &e.name,
+                "in the archive but not listed in the manifest",
+            ));
+        }
+    }
+    let actual: Vec<&str> = container.entries.iter().map(|e| e.name.as_str()).collect();
+    if actual != expected
+        && actual.len() == expected.len()
+        && actual.iter().all(|a| expected.contains(a))
+    {
+        findings.push(Finding::new(
+            Code::ContainerNotCanonical,
+            "bundle",
+            format!("entries are in the order {actual:?}; the canonical order is {expected:?}"),
+        ));
+    }
+}
+
+/// Step 3: streams each listed entry once through SHA-256 and CRC-32.
+fn check_files<R: Read + Seek>(
+    r: &mut R,
+    container: &Container,
+    m: &Manifest,
+    limits: &Limits,
+    findings: &mut Vec<Finding>,
+) -> io::Result<()> {
+    for f in &m.files {
+        let Some(e) = container.entry(&f.path) else {
+            continue;
+        };
+        if !e.readable {
+            continue;
+        }
+        if e.size != f.size {
+            findings.push(Finding::new(
+                Code::SizeMismatch,
+                &f.path,
+                format!(
+                    "the archive holds {} bytes; the manifest says {}",
+                    e.size, f.size
+                ),
+            ));
+        }
+        let is_text = f.role == FileRole::Text;
+        r.seek(SeekFrom::Start(e.data_offset))?;
+        let (summary, text) = if is_text && e.size <= limits.max_text_bytes {
+            let mut buf = Vec::with_capacity(e.size as usize);
+            r.take(e.size).read_to_end(&mut buf)?;
+            (hash_reader(&buf[..])?, Some(buf))
+        } else {
+            (hash_reader(r.take(e.size))?, None)
+        };
+        if summary.len != e.size {
+            findings.push(Finding::new(
+                Code::ContainerUnreadable,
+                &f.path,
+                "the entry's data ends early",
+            ));
+            continue;
+        }
+        if summary.crc32 != e.crc32 {
+            findings.push(Finding::new(
+                Code::CrcMismatch,
+                &f.path,
+                format!(
+                    "CRC-32 of the data is {:08x}; the headers say {:08x}",
+                    summary.crc32, e.crc32
+                ),
+            ));
+        }
+        if summary.sha256.to_hex() != f.sha256 {
+            findings.push(Finding::new(
+                Code::HashMismatch,
+                &f.path,
+                format!(
+                    "SHA-256 of the data is {}; the manifest says {}",
+                    summary.sha256, f.sha256
+                ),
+            ));
+        }
+        if is_text {
+            match text {
+                Some(t) => {
+                    if let Err(why) = check_text(&t) {
+                        findings.push(Finding::new(
+                            Code::TextNotNormalised,
+                            &f.path,
+                            format!("the article text {why}"),
+                        ));
+                    }
+                }
+                None => findings.push(Finding::new(
+                    Code::LimitExceeded,
+                    &f.path,
+                    format!(
+                        "the article text is {} bytes; the limit is {}",
+                        e.size, limits.max_text_bytes
+                    ),
+                )),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a small entry (manifest or signature) whole, within `cap`.
+fn read_small<R: Read + Seek>(
+    r: &mut R,
+    e: &Entry,
+    cap: u64,
+    findings: &mut Vec<Finding>,
+) -> io::Result<Option<Vec<u8>>> {
+    if !e.readable {
+        return Ok(None);
+    }
+    if e.size > cap {
+        findings.push(Finding::new(
+            Code::LimitExceeded,
+            &e.name,
+            format!("{} bytes; the limit is {cap}", e.size),
+        ));
+        return Ok(None);
+    }
+    r.seek(SeekFrom::Start(e.data_offset))?;
+    let mut buf = Vec::with_capacity(e.size as usize);
+    r.take(e.size).read_to_end(&mut buf)?;
+    if buf.len() as u64 != e.size {
+        findings.push(Finding::new(
+            Code::ContainerUnreadable,
+            &e.name,
+            "the entry's data ends early",
+        ));
+        return Ok(None);
+    }
+    let crc = crc32fast::hash(&buf);
+    if crc != e.crc32 {
+        findings.push(Finding::new(
+            Code::CrcMismatch,
+            &e.name,
+            format!(
+                "CRC-32 of the data is {crc:08x}; the headers say {:08x}",
+                e.crc32
+            ),
+        ));
+    }
+    Ok(Some(buf))
+}
+
+/// Step 6: warnings about times.
+fn semantic_checks(m: &Manifest, now: DateTime<Utc>, findings: &mut Vec<Finding>) {
+    let Some(captured) = m.captured_at() else {
+        return;
+    };
+    if captured > now + CLOCK_SKEW {
+        findings.push(Finding::new(
+            Code::CapturedInFuture,
+            format!("{MANIFEST_PATH}#/capture/captured_at"),
+            format!(
+                "captured at {}, after the verifier's clock ({})",
+                m.capture.captured_at,
+                now.to_rfc3339()
+            ),
+        ));
+    }
+    let Some(value) = m
+        .article
+        .published
+        .as_ref()
+        .and_then(|p| p.value.as_deref())
+    else {
+        return;
+    };
+    let after = if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        t.with_timezone(&Utc) > captured
+    } else if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        // A bare date may be in any time zone: only a whole day later counts.
+        d > (captured + Duration::days(1)).date_naive()
+    } else {
+        false
+    };
+    if after {
+        findings.push(Finding::new(
+            Code::PublishedAfterCaptured,
+            format!("{MANIFEST_PATH}#/article/published"),
+            format!(
+                "published {value}, after the capture at {}",
+                m.capture.captured_at
+            ),
+        ));
+    }
+}
