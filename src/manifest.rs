@@ -405,6 +405,15 @@ impl Manifest {
     }
 }
 
+/// True for a string of the BCP 47 tag shape: `en`, `ko-KR`, `zh-Hant-TW`.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// True for `YYYY-MM-DD` or an RFC 3339 date-time.
 pub fn is_published_value(v: &str) -> bool {
     (v.len() == 10 && NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok())

@@ -3,10 +3,8 @@
 
 use std::io::{self, BufWriter, Cursor, Write};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use regex::Regex;
 
 use crate::container::CanonicalZipWriter;
 use crate::digest::Sha256Digest;
@@ -108,9 +106,6 @@ pub struct Packed {
     pub bundle_id: String,
 }
 
-static LANGUAGE_TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$").expect("static regex"));
-
 fn clean(v: Option<String>) -> Option<String> {
     v.map(|s| collapse_ws(&s)).filter(|s| !s.is_empty())
 }
@@ -157,9 +152,9 @@ pub fn resolve_metadata(
         }),
     };
     let language = match clean(ov.language.clone()) {
-        Some(l) if LANGUAGE_TAG.is_match(&l) => Some(l),
+        Some(l) if is_language_tag(&l) => Some(l),
         Some(l) => return Err(PackError::BadLanguage(l)),
-        None => clean(ex.language.clone()).filter(|l| LANGUAGE_TAG.is_match(l)),
+        None => clean(ex.language.clone()).filter(|l| is_language_tag(l)),
     };
     let article = Article {
         title,

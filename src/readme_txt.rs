@@ -21,7 +21,7 @@ To check this bundle by hand, with only unzip, sha256sum and openssl:
 2. For each file in manifest.json, run: unzip -p BUNDLE PATH | sha256sum
    and compare with its sha256; compare the byte count with its size.
 3. The signed bytes are the ASCII text
-   \"DSSEv1 49 application/vnd.provseal.manifest+json;version=1 N \"
+   \"DSSEv1 48 application/vnd.provseal.manifest+json;version=1 N \"
    followed by the bytes of manifest.json, where N is their length in decimal.
    Decode the \"sig\" value of signature.json from base64 and verify it with
    openssl pkeyutl -verify -pubin -inkey SIGNER.pem -rawin -in SIGNED -sigfile SIG

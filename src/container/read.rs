@@ -173,14 +173,17 @@ pub fn read_container<R: Read + Seek>(
         return Ok(Err(findings));
     }
     if cd_offset + cd_size != eocd_pos {
+        // Every recorded offset would be off by this much; reading on would
+        // only produce noise, so the archive is refused here.
         findings.push(Finding::new(
             Code::ContainerNotCanonical,
             at(cd_offset + cd_size),
             format!(
-                "{} bytes between the central directory and the end record",
+                "the central directory ends {} bytes before the end record: data was prepended to the archive (a polyglot) or inserted into it",
                 eocd_pos - cd_offset - cd_size
             ),
         ));
+        return Ok(Err(findings));
     }
     // cd_size is below eocd_pos, itself below the archive cap, so this read
     // is bounded by the file we were given.

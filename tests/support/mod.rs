@@ -1,0 +1,177 @@
+//! Shared test helpers: fixed keys and times, the example article, and
+//! low-level archive surgery for building broken bundles.
+#![allow(dead_code)]
+
+pub mod vectors;
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use chrono::{DateTime, TimeZone, Utc};
+use provseal::container::layout::Limits;
+use provseal::container::{CanonicalZipWriter, read_container};
+use provseal::manifest::CaptureMethod;
+use provseal::pack::{self, Overrides, PackRequest, Packed};
+use provseal::sign::KeyPair;
+use provseal::verify::{self, Report, VerifyOptions};
+
+/// Seed of the published test signing key (spec §11).
+pub const TEST_SEED: [u8; 32] = [1u8; 32];
+/// Seed of the second, untrusted test key.
+pub const OTHER_SEED: [u8; 32] = [2u8; 32];
+
+pub fn test_key() -> KeyPair {
+    KeyPair::from_seed(&TEST_SEED)
+}
+
+pub fn other_key() -> KeyPair {
+    KeyPair::from_seed(&OTHER_SEED)
+}
+
+pub fn captured_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap()
+}
+
+pub fn verifier_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+}
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+pub fn example_input() -> Vec<u8> {
+    std::fs::read(repo_path("examples/article.txt")).unwrap()
+}
+
+pub fn request(overrides: Overrides) -> PackRequest {
+    PackRequest {
+        input: example_input(),
+        name_hint: Some("article.txt".into()),
+        method: CaptureMethod::LocalFile,
+        overrides,
+        captured_at: captured_at(),
+    }
+}
+
+pub fn example_overrides() -> Overrides {
+    Overrides {
+        repost_urls: vec!["https://portal.example.net/news/view?id=991".into()],
+        ..Overrides::default()
+    }
+}
+
+pub fn pack_example(key: Option<&KeyPair>) -> Packed {
+    pack::pack(&request(example_overrides()), key).unwrap()
+}
+
+pub fn options(trusted: &[&KeyPair], allow_unsigned: bool) -> VerifyOptions {
+    let mut o = VerifyOptions::new(verifier_now());
+    o.trusted = trusted.iter().map(|k| k.verifying_key()).collect();
+    o.allow_unsigned = allow_unsigned;
+    o
+}
+
+pub fn verify_bytes(bytes: &[u8], opts: &VerifyOptions) -> Report {
+    verify::verify_reader(&mut Cursor::new(bytes), bytes.len() as u64, opts).unwrap()
+}
+
+pub fn codes(r: &Report) -> Vec<String> {
+    let mut c: Vec<String> = r.findings.iter().map(|f| f.code.to_string()).collect();
+    c.sort();
+    c.dedup();
+    c
+}
+
+/// The entries of a well-formed archive, in order.
+pub fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let c = read_container(
+        &mut Cursor::new(bytes),
+        bytes.len() as u64,
+        &Limits::default(),
+    )
+    .unwrap()
+    .unwrap();
+    c.entries
+        .iter()
+        .map(|e| {
+            let start = e.data_offset as usize;
+            (
+                e.name.clone(),
+                bytes[start..start + e.size as usize].to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Writes entries in the canonical layout.
+pub fn rebuild(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = CanonicalZipWriter::new(Cursor::new(Vec::new())).unwrap();
+    for (n, d) in entries {
+        w.add(n, &d[..]).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+pub fn get<'a>(entries: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
+    &entries.iter().find(|(n, _)| n == name).unwrap().1
+}
+
+pub fn set(entries: &mut [(String, Vec<u8>)], name: &str, data: Vec<u8>) {
+    entries.iter_mut().find(|(n, _)| n == name).unwrap().1 = data;
+}
+
+/// Replaces the manifest with `manifest` and signs it again with `key`, so
+/// that the only problem is the one the caller put into the manifest.
+pub fn with_manifest(bytes: &[u8], manifest: Vec<u8>, key: Option<&KeyPair>) -> Vec<u8> {
+    let mut e = entries(bytes);
+    e.retain(|(n, _)| n != "signature.json");
+    if let Some(k) = key {
+        e.push(("signature.json".into(), k.sign_manifest(&manifest)));
+    }
+    set(&mut e, "manifest.json", manifest);
+    rebuild(&e)
+}
+
+/// Edits the manifest as JSON text and re-signs.
+pub fn edit_manifest(
+    bytes: &[u8],
+    key: Option<&KeyPair>,
+    f: impl FnOnce(&mut provseal::manifest::Manifest),
+) -> Vec<u8> {
+    let e = entries(bytes);
+    let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+    let mut m = m.unwrap();
+    f(&mut m);
+    with_manifest(bytes, m.to_canonical_bytes(), key)
+}
+
+/// Offsets of an entry's local and central headers.
+pub fn header_offsets(bytes: &[u8], name: &str) -> (usize, usize) {
+    let c = read_container(
+        &mut Cursor::new(bytes),
+        bytes.len() as u64,
+        &Limits::default(),
+    )
+    .unwrap()
+    .unwrap();
+    let e = c.entries.iter().find(|e| e.name == name).unwrap();
+    let local = e.header_offset as usize;
+    let sig = [0x50, 0x4b, 0x01, 0x02];
+    let central = (0..bytes.len() - 4)
+        .find(|&i| {
+            bytes[i..i + 4] == sig
+                && bytes.get(i + 46..i + 46 + name.len()) == Some(name.as_bytes())
+                && u16::from_le_bytes([bytes[i + 28], bytes[i + 29]]) as usize == name.len()
+        })
+        .unwrap();
+    (local, central)
+}
+
+/// Sets a field that local and central headers share (local offset `lo`,
+/// central offset `lo + 2`) in both, so that they still agree.
+pub fn patch_both(bytes: &mut [u8], name: &str, local_field: usize, value: &[u8]) {
+    let (l, c) = header_offsets(bytes, name);
+    bytes[l + local_field..l + local_field + value.len()].copy_from_slice(value);
+    bytes[c + local_field + 2..c + local_field + 2 + value.len()].copy_from_slice(value);
+}

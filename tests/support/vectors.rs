@@ -1,0 +1,523 @@
+//! The spec's test vectors (spec §11), generated from fixed keys and times.
+//! `tests/vectors.rs` checks that the committed files are exactly these and
+//! that each verifies as its index entry says.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use chrono::{TimeZone, Utc};
+use provseal::manifest::{FileRole, Signer};
+use provseal::pack::{self, Overrides};
+use provseal::sign::Envelope;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+/// What `verify-by-hand.sh` must answer for a vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Hand {
+    Pass,
+    Fail,
+    #[serde(rename = "n/a")]
+    NotApplicable,
+}
+
+/// One index entry of `spec/vectors/index.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub file: String,
+    pub description: String,
+    pub trusted_keys: Vec<String>,
+    pub allow_unsigned: bool,
+    pub now: String,
+    pub state: String,
+    pub codes: Vec<String>,
+    pub verify_by_hand: Hand,
+}
+
+pub struct Vector {
+    pub entry: IndexEntry,
+    pub bytes: Vec<u8>,
+}
+
+struct Builder {
+    out: Vec<Vector>,
+}
+
+impl Builder {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        file: &str,
+        description: &str,
+        bytes: Vec<u8>,
+        trusted: &[&str],
+        allow_unsigned: bool,
+        state: &str,
+        codes: &[&str],
+        hand: Hand,
+    ) {
+        self.out.push(Vector {
+            entry: IndexEntry {
+                file: file.into(),
+                description: description.into(),
+                trusted_keys: trusted.iter().map(|s| s.to_string()).collect(),
+                allow_unsigned,
+                now: verifier_now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                state: state.into(),
+                codes: codes.iter().map(|s| s.to_string()).collect(),
+                verify_by_hand: hand,
+            },
+            bytes,
+        });
+    }
+
+    fn invalid(
+        &mut self,
+        file: &str,
+        description: &str,
+        bytes: Vec<u8>,
+        codes: &[&str],
+        hand: Hand,
+    ) {
+        self.add(
+            &format!("invalid/{file}"),
+            description,
+            bytes,
+            &[TEST],
+            false,
+            "invalid",
+            codes,
+            hand,
+        );
+    }
+}
+
+pub const TEST: &str = "test-signer";
+pub const OTHER: &str = "other-signer";
+
+fn without(bytes: &[u8], name: &str) -> Vec<u8> {
+    let mut e = entries(bytes);
+    e.retain(|(n, _)| n != name);
+    rebuild(&e)
+}
+
+fn insert_before_manifest(bytes: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
+    let mut e = entries(bytes);
+    let at = e.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    e.insert(at, (name.into(), data.to_vec()));
+    rebuild(&e)
+}
+
+fn manifest_text(bytes: &[u8]) -> String {
+    String::from_utf8(get(&entries(bytes), "manifest.json").to_vec()).unwrap()
+}
+
+/// All vectors, in a fixed order.
+pub fn all() -> Vec<Vector> {
+    let test = test_key();
+    let other = other_key();
+    let signed = pack_example(Some(&test));
+    let unsigned = pack_example(None);
+    let base = signed.bytes.clone();
+    let mut b = Builder { out: Vec::new() };
+    use Hand::*;
+
+    b.add(
+        "valid/signed.zip",
+        "The example article, signed by the test key and verified with it trusted.",
+        base.clone(),
+        &[TEST],
+        false,
+        "verified-trusted",
+        &[],
+        Pass,
+    );
+    b.add(
+        "valid/W003_no_trusted_keys.zip",
+        "A validly signed bundle verified without trusted keys.",
+        base.clone(),
+        &[],
+        false,
+        "intact-untrusted",
+        &["W003"],
+        Pass,
+    );
+    b.add(
+        "valid/W004_unsigned_allowed.zip",
+        "An unsigned bundle, verified with unsigned bundles allowed.",
+        unsigned.bytes.clone(),
+        &[],
+        true,
+        "intact-unsigned",
+        &["W004"],
+        Fail,
+    );
+    let later = pack::pack(
+        &request(Overrides {
+            published: Some("2030-01-01".into()),
+            ..example_overrides()
+        }),
+        Some(&test),
+    )
+    .unwrap();
+    b.add(
+        "valid/W001_published_after_captured.zip",
+        "Publication date 2030-01-01, after the capture in 2024.",
+        later.bytes,
+        &[TEST],
+        false,
+        "verified-trusted",
+        &["W001"],
+        Pass,
+    );
+    let mut req = request(example_overrides());
+    req.captured_at = Utc.with_ymd_and_hms(2030, 6, 1, 0, 0, 0).unwrap();
+    let future = pack::pack(&req, Some(&test)).unwrap();
+    b.add(
+        "valid/W002_captured_in_future.zip",
+        "Captured in 2030, verified with the clock at 2026-01-01.",
+        future.bytes,
+        &[TEST],
+        false,
+        "verified-trusted",
+        &["W002"],
+        Pass,
+    );
+
+    b.invalid(
+        "E001_empty.zip",
+        "An empty file.",
+        Vec::new(),
+        &["E001"],
+        Fail,
+    );
+    b.invalid(
+        "E001_truncated.zip",
+        "The first half of a valid bundle.",
+        base[..base.len() / 2].to_vec(),
+        &["E001"],
+        Fail,
+    );
+
+    let mut trailing = base.clone();
+    trailing.extend_from_slice(b"appended data");
+    b.invalid(
+        "E002_trailing_bytes.zip",
+        "Bytes appended after the end record.",
+        trailing,
+        &["E002"],
+        NotApplicable,
+    );
+    let mut prepended = b"MZ\x90\x00 a polyglot prefix ".to_vec();
+    prepended.extend_from_slice(&base);
+    b.invalid(
+        "E002_prepended_bytes.zip",
+        "Bytes prepended before the first local header.",
+        prepended,
+        &["E002"],
+        NotApplicable,
+    );
+    let mut stamped = base.clone();
+    patch_both(&mut stamped, "README.txt", 12, &0x5821u16.to_le_bytes());
+    b.invalid(
+        "E002_timestamp.zip",
+        "README.txt dated 2024-01-01 in both headers instead of 1980-01-01.",
+        stamped,
+        &["E002"],
+        NotApplicable,
+    );
+    let mut reordered = entries(&base);
+    let m = reordered.remove(
+        reordered
+            .iter()
+            .position(|(n, _)| n == "manifest.json")
+            .unwrap(),
+    );
+    reordered.insert(0, m);
+    b.invalid(
+        "E002_entry_order.zip",
+        "manifest.json stored first instead of after the files.",
+        rebuild(&reordered),
+        &["E002"],
+        Fail,
+    );
+
+    let mut deflated = base.clone();
+    patch_both(&mut deflated, "README.txt", 8, &8u16.to_le_bytes());
+    b.invalid(
+        "E003_compression_method.zip",
+        "README.txt claims compression method 8 (deflate).",
+        deflated,
+        &["E003"],
+        Fail,
+    );
+
+    let mut dup = entries(&base);
+    dup.insert(1, ("README.txt".into(), b"a second README\n".to_vec()));
+    b.invalid(
+        "E004_duplicate_entry.zip",
+        "Two entries named README.txt.",
+        rebuild(&dup),
+        &["E004"],
+        Fail,
+    );
+    b.invalid(
+        "E005_path_traversal.zip",
+        "An extra entry named ../evil.txt.",
+        insert_before_manifest(&base, "../evil.txt", b"x\n"),
+        &["E005", "E015"],
+        Fail,
+    );
+    b.invalid(
+        "E006_case_collision.zip",
+        "An extra entry readme.txt beside README.txt.",
+        insert_before_manifest(&base, "readme.txt", b"x\n"),
+        &["E006", "E015"],
+        Fail,
+    );
+
+    let mut crc = base.clone();
+    patch_both(&mut crc, "README.txt", 14, &0xdead_beefu32.to_le_bytes());
+    b.invalid(
+        "E007_crc_mismatch.zip",
+        "README.txt's CRC-32 changed in both headers.",
+        crc,
+        &["E007"],
+        Fail,
+    );
+
+    let mut many = base.clone();
+    let n = many.len();
+    many[n - 14..n - 12].copy_from_slice(&0xfffeu16.to_le_bytes());
+    many[n - 12..n - 10].copy_from_slice(&0xfffeu16.to_le_bytes());
+    b.invalid(
+        "E008_entry_count.zip",
+        "The end record claims 65534 entries, over the cap of 10000.",
+        many,
+        &["E008"],
+        Fail,
+    );
+
+    b.invalid(
+        "E010_no_manifest.zip",
+        "manifest.json removed.",
+        without(&base, "manifest.json"),
+        &["E010"],
+        Fail,
+    );
+    let text = manifest_text(&base);
+    let unknown = text.replacen("\"urls\"", "\"comment\": \"added\",\n  \"urls\"", 1);
+    b.invalid(
+        "E011_unknown_field.zip",
+        "The manifest has an unknown top-level field (re-signed).",
+        with_manifest(&base, unknown.into_bytes(), Some(&test)),
+        &["E011"],
+        NotApplicable,
+    );
+    let dup_key = text.replacen("\"version\": 1,", "\"version\": 1,\n  \"version\": 1,", 1);
+    b.invalid(
+        "E011_duplicate_key.zip",
+        "The manifest repeats the key version (re-signed).",
+        with_manifest(&base, dup_key.into_bytes(), Some(&test)),
+        &["E011"],
+        NotApplicable,
+    );
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let compact = serde_json::to_vec(&value).unwrap();
+    b.invalid(
+        "E012_not_canonical.zip",
+        "The manifest as compact JSON (re-signed).",
+        with_manifest(&base, compact, Some(&test)),
+        &["E012"],
+        NotApplicable,
+    );
+    let v2 = text.replacen("\"version\": 1", "\"version\": 2", 1);
+    b.invalid(
+        "E013_version_2.zip",
+        "The manifest claims version 2 (re-signed).",
+        with_manifest(&base, v2.into_bytes(), Some(&test)),
+        &["E013"],
+        Fail,
+    );
+    b.invalid(
+        "E014_listed_file_missing.zip",
+        "source/page.txt removed from the archive.",
+        without(&base, "source/page.txt"),
+        &["E014"],
+        Fail,
+    );
+    b.invalid(
+        "E015_unlisted_entry.zip",
+        "An extra entry extra.txt that the manifest does not list.",
+        insert_before_manifest(&base, "extra.txt", b"x\n"),
+        &["E015"],
+        Fail,
+    );
+
+    let unsorted = {
+        let mut e = entries(&base);
+        let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+        let mut m = m.unwrap();
+        m.files.swap(0, 1);
+        e.swap(0, 1);
+        let mb = m.to_canonical_bytes();
+        set(&mut e, "signature.json", test.sign_manifest(&mb));
+        set(&mut e, "manifest.json", mb);
+        rebuild(&e)
+    };
+    b.invalid("E016_unsorted_files.zip", "The manifest lists article/text.txt before README.txt (re-signed; entries in the same order).", unsorted, &["E016"], NotApplicable);
+
+    let size_lie = edit_manifest(&base, Some(&test), |m| m.files[1].size += 1);
+    b.invalid(
+        "E020_size_mismatch.zip",
+        "The manifest gives article/text.txt one byte more than it has (re-signed).",
+        size_lie,
+        &["E020"],
+        Fail,
+    );
+    let mut changed = entries(&base);
+    let mut t = get(&changed, "article/text.txt").to_vec();
+    t[10] ^= 0x20;
+    set(&mut changed, "article/text.txt", t);
+    b.invalid(
+        "E021_content_changed.zip",
+        "One letter of article/text.txt changed (CRC-32 updated, manifest untouched).",
+        rebuild(&changed),
+        &["E021"],
+        Fail,
+    );
+
+    let crlf = {
+        let mut e = entries(&base);
+        let t = String::from_utf8(get(&e, "article/text.txt").to_vec())
+            .unwrap()
+            .replace('\n', "\r\n");
+        let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+        let mut m = m.unwrap();
+        let f = m
+            .files
+            .iter_mut()
+            .find(|f| f.role == FileRole::Text)
+            .unwrap();
+        f.size = t.len() as u64;
+        f.sha256 = provseal::digest::Sha256Digest::of(t.as_bytes()).to_hex();
+        set(&mut e, "article/text.txt", t.into_bytes());
+        let mb = m.to_canonical_bytes();
+        set(&mut e, "signature.json", test.sign_manifest(&mb));
+        set(&mut e, "manifest.json", mb);
+        rebuild(&e)
+    };
+    b.invalid(
+        "E022_text_not_normalised.zip",
+        "article/text.txt with CRLF line endings (manifest updated, re-signed).",
+        crlf,
+        &["E022"],
+        NotApplicable,
+    );
+
+    b.invalid(
+        "E030_signature_missing.zip",
+        "signature.json removed.",
+        without(&base, "signature.json"),
+        &["E030"],
+        Fail,
+    );
+    let env_bytes = get(&entries(&base), "signature.json").to_vec();
+    let env: Envelope = serde_json::from_slice(&env_bytes).unwrap();
+    let mut e = entries(&base);
+    set(&mut e, "signature.json", serde_json::to_vec(&env).unwrap());
+    b.invalid(
+        "E031_signature_not_canonical.zip",
+        "signature.json as compact JSON.",
+        rebuild(&e),
+        &["E031"],
+        NotApplicable,
+    );
+    let other_manifest = manifest_text(&base).replacen("Harbour town", "Harbor town", 1);
+    let mut e = entries(&base);
+    set(
+        &mut e,
+        "signature.json",
+        test.sign_manifest(other_manifest.as_bytes()),
+    );
+    b.invalid(
+        "E032_payload_other_bytes.zip",
+        "signature.json validly signs a different manifest.",
+        rebuild(&e),
+        &["E032"],
+        Fail,
+    );
+    let mut bad = env.clone();
+    let mut sig = B64.decode(&bad.signatures[0].sig).unwrap();
+    sig[0] ^= 1;
+    bad.signatures[0].sig = B64.encode(&sig);
+    let mut e = entries(&base);
+    set(&mut e, "signature.json", bad.to_canonical_bytes());
+    b.invalid(
+        "E033_signature_wrong.zip",
+        "One bit of the Ed25519 signature flipped.",
+        rebuild(&e),
+        &["E033"],
+        Fail,
+    );
+    let key_id = edit_manifest(&base, Some(&test), |m| {
+        m.signer.as_mut().unwrap().key_id = other.key_id()
+    });
+    b.invalid(
+        "E034_key_id_mismatch.zip",
+        "The manifest's key id is another key's (re-signed).",
+        key_id,
+        &["E034"],
+        Fail,
+    );
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let weak = edit_manifest(&base, Some(&test), |m| {
+        m.signer = Some(Signer {
+            algorithm: "ed25519".into(),
+            public_key: B64.encode(identity),
+            key_id: provseal::digest::Sha256Digest::of(&identity).to_prefixed(),
+        })
+    });
+    b.invalid(
+        "E035_small_order_key.zip",
+        "The manifest names the small-order identity point as its key.",
+        weak,
+        &["E035"],
+        Fail,
+    );
+    let mut e = entries(&unsigned.bytes);
+    let um = get(&e, "manifest.json").to_vec();
+    e.push(("signature.json".into(), test.sign_manifest(&um)));
+    b.invalid(
+        "E036_unexpected_signature.zip",
+        "A signature.json in a bundle whose manifest names no signer.",
+        rebuild(&e),
+        &["E036"],
+        Fail,
+    );
+
+    let by_other = pack_example(Some(&other));
+    b.add(
+        "invalid/E040_untrusted_signer.zip",
+        "Validly signed by the other key; only the test key is trusted.",
+        by_other.bytes,
+        &[TEST],
+        false,
+        "intact-untrusted",
+        &["E040"],
+        Fail,
+    );
+    b.add(
+        "invalid/E041_unsigned.zip",
+        "An unsigned bundle, verified with the test key trusted.",
+        unsigned.bytes,
+        &[TEST],
+        false,
+        "intact-unsigned",
+        &["E041"],
+        Fail,
+    );
+    b.out
+}

@@ -1,0 +1,147 @@
+//! The spec's test vectors: committed files are reproducible from fixed
+//! keys and times, and each verifies exactly as `spec/vectors/index.json`
+//! says. Run with `PROVSEAL_BLESS=1` to rewrite them after a deliberate
+//! format change (and change the spec in the same commit).
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use provseal::codes::Code;
+use provseal::sign::{self, KeyPair};
+use provseal::verify::VerifyOptions;
+use support::vectors::{self, IndexEntry, OTHER, TEST};
+use support::*;
+
+fn index_bytes(entries: &[IndexEntry]) -> Vec<u8> {
+    let mut s = serde_json::to_vec_pretty(entries).unwrap();
+    s.push(b'\n');
+    s
+}
+
+fn key_files() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "keys/test-signer.pub",
+            sign::public_key_to_pem(&test_key().verifying_key()),
+        ),
+        (
+            "keys/test-signer.key",
+            test_key().to_pkcs8_pem().to_string(),
+        ),
+        (
+            "keys/other-signer.pub",
+            sign::public_key_to_pem(&other_key().verifying_key()),
+        ),
+    ]
+}
+
+#[test]
+fn committed_vectors_are_exactly_the_generated_ones() {
+    let dir = repo_path("spec/vectors");
+    let all = vectors::all();
+    let index: Vec<IndexEntry> = all.iter().map(|v| v.entry.clone()).collect();
+    if std::env::var_os("PROVSEAL_BLESS").is_some() {
+        for sub in ["valid", "invalid", "keys"] {
+            let _ = fs::remove_dir_all(dir.join(sub));
+            fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        for v in &all {
+            fs::write(dir.join(&v.entry.file), &v.bytes).unwrap();
+        }
+        for (name, text) in key_files() {
+            fs::write(dir.join(name), text).unwrap();
+        }
+        fs::write(dir.join("index.json"), index_bytes(&index)).unwrap();
+    }
+    for v in &all {
+        let on_disk =
+            fs::read(dir.join(&v.entry.file)).unwrap_or_else(|e| panic!("{}: {e}", v.entry.file));
+        assert!(
+            on_disk == v.bytes,
+            "{} differs from what the generator makes",
+            v.entry.file
+        );
+    }
+    for (name, text) in key_files() {
+        assert_eq!(fs::read_to_string(dir.join(name)).unwrap(), text, "{name}");
+    }
+    assert_eq!(
+        fs::read(dir.join("index.json")).unwrap(),
+        index_bytes(&index)
+    );
+    let listed: BTreeSet<String> = index.iter().map(|e| e.file.clone()).collect();
+    for sub in ["valid", "invalid"] {
+        for f in fs::read_dir(dir.join(sub)).unwrap() {
+            let name = format!("{sub}/{}", f.unwrap().file_name().to_string_lossy());
+            assert!(listed.contains(&name), "{name} is not in index.json");
+        }
+    }
+}
+
+#[test]
+fn each_vector_verifies_as_its_index_entry_says() {
+    let dir = repo_path("spec/vectors");
+    let index: Vec<IndexEntry> =
+        serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap();
+    assert!(index.len() >= 30);
+    for e in &index {
+        let key = |name: &str| -> KeyPair {
+            match name {
+                TEST => test_key(),
+                OTHER => other_key(),
+                other => panic!("unknown key {other}"),
+            }
+        };
+        let mut opts = VerifyOptions::new(
+            chrono::DateTime::parse_from_rfc3339(&e.now)
+                .unwrap()
+                .to_utc(),
+        );
+        opts.trusted = e
+            .trusted_keys
+            .iter()
+            .map(|k| key(k).verifying_key())
+            .collect();
+        opts.allow_unsigned = e.allow_unsigned;
+        let bytes = fs::read(dir.join(&e.file)).unwrap();
+        let report = verify_bytes(&bytes, &opts);
+        assert_eq!(
+            codes(&report),
+            e.codes,
+            "{}: {:#?}",
+            e.file,
+            report.findings
+        );
+        assert_eq!(report.state.as_str(), e.state, "{}", e.file);
+        let passed = !e.codes.iter().any(|c| c.starts_with('E'));
+        assert_eq!(report.passed, passed, "{}", e.file);
+        let name = e.file.rsplit('/').next().unwrap();
+        if e.file.starts_with("invalid/") {
+            assert!(!report.passed);
+            let code = &name[..4];
+            assert!(
+                e.codes.iter().any(|c| c == code),
+                "{} is named after {code}, which it does not trigger",
+                e.file
+            );
+        } else {
+            assert!(report.passed, "{}", e.file);
+        }
+    }
+}
+
+#[test]
+fn every_code_has_a_vector() {
+    let index: Vec<IndexEntry> =
+        serde_json::from_slice(&fs::read(repo_path("spec/vectors/index.json")).unwrap()).unwrap();
+    let covered: BTreeSet<&str> = index
+        .iter()
+        .filter_map(|e| e.file.rsplit('/').next())
+        .map(|n| &n[..4])
+        .collect();
+    for c in Code::ALL {
+        assert!(covered.contains(c.as_str()), "no vector is named after {c}");
+    }
+}
