@@ -1,0 +1,702 @@
+//! The `provseal` binary end to end: flags, output, exit codes.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use support::*;
+
+const SEED_FILE: &str = "../shared/seed/dailynk-2018-05-27-repost.txt";
+
+fn provseal() -> Command {
+    Command::cargo_bin("provseal").unwrap()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// A temp dir with a generated key pair `k.key`/`k.pub`.
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = provseal()
+        .args(["key", "generate", "--out"])
+        .arg(dir.path().join("k"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let k = dir.path().join("k");
+    (dir, k)
+}
+
+fn pack(dir: &Path, key: &Path, input: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    provseal()
+        .arg("pack")
+        .arg(input)
+        .arg("--key")
+        .arg(key.with_extension("key"))
+        .arg("-o")
+        .arg(dir.join(out))
+        .args(["--captured-at", "2024-03-15T08:30:00Z"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn example() -> PathBuf {
+    repo_path("examples/article.txt")
+}
+
+#[test]
+fn key_generate_writes_private_0600_and_public_and_refuses_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("signer");
+    let out = provseal()
+        .args(["key", "generate", "--out"])
+        .arg(&prefix)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let key_id = stdout(&out);
+    assert!(
+        key_id.starts_with("sha256:") && key_id.trim().len() == 71,
+        "{key_id}"
+    );
+    let private = fs::read_to_string(prefix.with_extension("key")).unwrap();
+    assert!(private.starts_with("-----BEGIN PRIVATE KEY-----"));
+    assert!(!stdout(&out).contains("PRIVATE") && !stderr(&out).contains("PRIVATE KEY-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(prefix.with_extension("key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(
+        fs::read_to_string(prefix.with_extension("pub"))
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    let again = provseal()
+        .args(["key", "generate", "--out"])
+        .arg(&prefix)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(
+        fs::read_to_string(prefix.with_extension("key")).unwrap(),
+        private
+    );
+}
+
+#[test]
+fn the_seed_packs_with_its_metadata_and_verifies() {
+    let seed = repo_path(SEED_FILE);
+    if !seed.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide {}",
+            seed.display()
+        );
+        eprintln!("skipping: {} not present", seed.display());
+        return;
+    }
+    let (dir, key) = setup();
+    let out = pack(
+        dir.path(),
+        &key,
+        &seed,
+        "seed.zip",
+        &["--repost-url", "https://portal.example.net/news/15210"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let r = verify_bytes(
+        &fs::read(dir.path().join("seed.zip")).unwrap(),
+        &options(&[], false),
+    );
+    let m = r.manifest.unwrap();
+    let a = &m.article;
+    assert_eq!(
+        a.title,
+        "NK calls defectors in SK to persuade them to come back"
+    );
+    assert_eq!(
+        a.subtitle.as_deref(),
+        Some(
+            "N. Korean political police call defectors in South Korea to persuade them to come back"
+        )
+    );
+    assert_eq!(
+        a.published.as_ref().unwrap().value.as_deref(),
+        Some("2018-05-27")
+    );
+    assert_eq!(a.published.as_ref().unwrap().raw, "May 27, 2018");
+    assert_eq!(
+        m.original_url(),
+        Some("http://english.dailynk.com/english/read.php?num=15210&cataId=nk01500")
+    );
+    assert_eq!(
+        m.url_of(provseal::manifest::UrlRole::Repost)
+            .collect::<Vec<_>>(),
+        vec!["https://portal.example.net/news/15210"]
+    );
+    assert_eq!(a.publisher.as_deref(), Some("Daily NK"));
+    assert_eq!(a.section.as_deref(), Some("NK Human Rights Issues"));
+
+    let e = entries(&fs::read(dir.path().join("seed.zip")).unwrap());
+    let text = String::from_utf8(get(&e, "article/text.txt").to_vec()).unwrap();
+    assert!(
+        text.starts_with("As North Korea makes increasingly aggressive calls"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("making phone calls.\u{201d} ...."),
+        "{text}"
+    );
+    for nav in ["Prev", "Next", "Home >", "[Source", "Date :", "http://"] {
+        assert!(!text.contains(nav), "body contains {nav:?}");
+    }
+    assert_eq!(
+        get(&e, "source/page.txt"),
+        fs::read(&seed).unwrap().as_slice()
+    );
+
+    let v = provseal()
+        .arg("verify")
+        .arg(dir.path().join("seed.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
+    assert!(stdout(&v).contains("not known to be trusted"));
+}
+
+#[test]
+fn verify_exit_codes_follow_trust() {
+    let (dir, key) = setup();
+    assert!(
+        pack(dir.path(), &key, &example(), "a.zip", &[])
+            .status
+            .success()
+    );
+    let bundle = dir.path().join("a.zip");
+    let trusted = provseal()
+        .arg("verify")
+        .arg(&bundle)
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .output()
+        .unwrap();
+    assert_eq!(trusted.status.code(), Some(0));
+    assert!(stdout(&trusted).contains("VERIFIED"));
+    assert!(stdout(&trusted).contains("cite as"));
+
+    let other = dir.path().join("other");
+    provseal()
+        .args(["key", "generate", "--out"])
+        .arg(&other)
+        .assert()
+        .success();
+    let untrusted = provseal()
+        .arg("verify")
+        .arg(&bundle)
+        .arg("--trust")
+        .arg(other.with_extension("pub"))
+        .output()
+        .unwrap();
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(stdout(&untrusted).contains("E040"));
+
+    let unsigned = dir.path().join("u.zip");
+    provseal()
+        .arg("pack")
+        .arg(example())
+        .args(["--unsigned", "-o"])
+        .arg(&unsigned)
+        .assert()
+        .success();
+    provseal().arg("verify").arg(&unsigned).assert().code(1);
+    provseal()
+        .arg("verify")
+        .arg(&unsigned)
+        .arg("--allow-unsigned")
+        .assert()
+        .code(0);
+    provseal()
+        .arg("verify")
+        .arg(&unsigned)
+        .arg("--allow-unsigned")
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .assert()
+        .code(1);
+    provseal()
+        .arg("verify")
+        .arg(&bundle)
+        .arg(&unsigned)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn changing_any_byte_of_a_content_file_exits_1_with_a_hash_code() {
+    let (dir, key) = setup();
+    assert!(
+        pack(dir.path(), &key, &example(), "a.zip", &[])
+            .status
+            .success()
+    );
+    let bytes = fs::read(dir.path().join("a.zip")).unwrap();
+    let c = provseal::container::read_container(
+        &mut std::io::Cursor::new(&bytes),
+        bytes.len() as u64,
+        &Default::default(),
+    )
+    .unwrap()
+    .unwrap();
+    let text = c
+        .entries
+        .iter()
+        .find(|e| e.name == "article/text.txt")
+        .unwrap();
+    for i in [0, text.size / 2, text.size - 1] {
+        let mut m = bytes.clone();
+        m[(text.data_offset + i) as usize] ^= 0x04;
+        let path = dir.path().join(format!("t{i}.zip"));
+        fs::write(&path, &m).unwrap();
+        let out = provseal().arg("verify").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stdout(&out).contains("E021"), "{}", stdout(&out));
+        assert!(stdout(&out).contains("INVALID"));
+    }
+}
+
+#[test]
+fn packing_twice_gives_identical_files_and_never_overwrites() {
+    let (dir, key) = setup();
+    assert!(
+        pack(dir.path(), &key, &example(), "a.zip", &[])
+            .status
+            .success()
+    );
+    assert!(
+        pack(dir.path(), &key, &example(), "b.zip", &[])
+            .status
+            .success()
+    );
+    let a = fs::read(dir.path().join("a.zip")).unwrap();
+    assert_eq!(a, fs::read(dir.path().join("b.zip")).unwrap());
+
+    fs::write(dir.path().join("c.zip"), b"precious").unwrap();
+    let refused = pack(dir.path(), &key, &example(), "c.zip", &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("already exists"));
+    assert_eq!(fs::read(dir.path().join("c.zip")).unwrap(), b"precious");
+    assert!(
+        pack(dir.path(), &key, &example(), "c.zip", &["--force"])
+            .status
+            .success()
+    );
+    assert_eq!(fs::read(dir.path().join("c.zip")).unwrap(), a);
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn flags_override_extraction_and_stdin_works() {
+    let (dir, key) = setup();
+    let out = provseal()
+        .args(["pack", "-", "--key"])
+        .arg(key.with_extension("key"))
+        .arg("-o")
+        .arg(dir.path().join("s.zip"))
+        .args([
+            "--title",
+            "Given title",
+            "--author",
+            "Ann Lee",
+            "--author",
+            "Bo Kim",
+            "--published",
+            "2024-03-14T09:00:00+09:00",
+            "--language",
+            "en",
+            "--publisher",
+            "Given Outlet",
+        ])
+        .args([
+            "--original-url",
+            "https://given.example.org/a",
+            "--captured-at",
+            "2024-03-15T08:30:00Z",
+        ])
+        .write_stdin(fs::read(example()).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = verify_bytes(
+        &fs::read(dir.path().join("s.zip")).unwrap(),
+        &options(&[], false),
+    );
+    let m = r.manifest.unwrap();
+    assert_eq!(m.article.title, "Given title");
+    assert_eq!(m.article.authors, vec!["Ann Lee", "Bo Kim"]);
+    assert_eq!(
+        m.article.published.as_ref().unwrap().value.as_deref(),
+        Some("2024-03-14T09:00:00+09:00")
+    );
+    assert_eq!(m.article.publisher.as_deref(), Some("Given Outlet"));
+    assert_eq!(m.original_url(), Some("https://given.example.org/a"));
+    assert_eq!(m.capture.method, provseal::manifest::CaptureMethod::Stdin);
+    let manifest = String::from_utf8(
+        get(
+            &entries(&fs::read(dir.path().join("s.zip")).unwrap()),
+            "manifest.json",
+        )
+        .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        !manifest.contains(dir.path().to_str().unwrap()),
+        "the manifest leaks a local path"
+    );
+}
+
+#[test]
+fn bad_input_gives_one_line_errors_and_exit_2() {
+    let (dir, key) = setup();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "pack".into(),
+                "/nonexistent/article.txt".into(),
+                "--key".into(),
+                key.with_extension("key").display().to_string(),
+                "-o".into(),
+                dir.path().join("x.zip").display().to_string(),
+            ],
+            "/nonexistent/article.txt",
+        ),
+        (
+            vec![
+                "pack".into(),
+                example().display().to_string(),
+                "--key".into(),
+                key.with_extension("pub").display().to_string(),
+                "-o".into(),
+                dir.path().join("x.zip").display().to_string(),
+            ],
+            "not an Ed25519 private key",
+        ),
+        (
+            vec![
+                "pack".into(),
+                example().display().to_string(),
+                "--unsigned".into(),
+                "--repost-url".into(),
+                "ftp://x".into(),
+                "-o".into(),
+                dir.path().join("x.zip").display().to_string(),
+            ],
+            "--repost-url",
+        ),
+        (
+            vec![
+                "pack".into(),
+                example().display().to_string(),
+                "--unsigned".into(),
+                "--published".into(),
+                "someday".into(),
+                "-o".into(),
+                dir.path().join("x.zip").display().to_string(),
+            ],
+            "--published",
+        ),
+        (
+            vec![
+                "pack".into(),
+                example().display().to_string(),
+                "--unsigned".into(),
+                "--captured-at".into(),
+                "noon".into(),
+                "-o".into(),
+                dir.path().join("x.zip").display().to_string(),
+            ],
+            "--captured-at",
+        ),
+        (
+            vec!["verify".into(), "/nonexistent/b.zip".into()],
+            "/nonexistent/b.zip",
+        ),
+        (
+            vec![
+                "verify".into(),
+                example().display().to_string(),
+                "--trust".into(),
+                example().display().to_string(),
+            ],
+            "not an Ed25519 public key",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = provseal().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("provseal: ") && err.contains(needle),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"));
+    }
+    assert!(!dir.path().join("x.zip").exists());
+    // A file that is not a bundle is a finding (exit 1), not an I/O error.
+    provseal()
+        .arg("verify")
+        .arg(example())
+        .assert()
+        .code(1)
+        .stdout(predicates_str("E001"));
+    provseal().arg("verify").assert().code(2);
+}
+
+fn predicates_str(needle: &'static str) -> impl predicates::Predicate<[u8]> {
+    predicates::function::function(move |out: &[u8]| String::from_utf8_lossy(out).contains(needle))
+}
+
+#[test]
+fn verify_json_deserialises_to_the_documented_shape() {
+    let (dir, key) = setup();
+    assert!(
+        pack(
+            dir.path(),
+            &key,
+            &example(),
+            "a.zip",
+            &["--repost-url", "https://portal.example.net/x"]
+        )
+        .status
+        .success()
+    );
+    let good = dir.path().join("a.zip");
+    let mut bad_bytes = fs::read(&good).unwrap();
+    bad_bytes[40] ^= 1;
+    let bad = dir.path().join("bad.zip");
+    fs::write(&bad, bad_bytes).unwrap();
+    let out = provseal()
+        .arg("verify")
+        .arg("--json")
+        .arg(&good)
+        .arg(&bad)
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        provseal: String,
+        version: u32,
+        bundles: Vec<Bundle>,
+        summary: Summary,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Summary {
+        total: usize,
+        passed: usize,
+        failed: usize,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Bundle {
+        path: String,
+        bundle_id: Option<String>,
+        state: String,
+        passed: bool,
+        signer: Option<Signer>,
+        findings: Vec<F>,
+        manifest: Option<serde_json::Value>,
+        citation: Option<Citation>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Signer {
+        key_id: String,
+        signature_valid: bool,
+        trusted: Option<bool>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct F {
+        code: String,
+        severity: String,
+        step: u8,
+        location: String,
+        message: String,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Citation {
+        text: String,
+        csl_json: serde_json::Value,
+    }
+
+    let doc: Doc = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((doc.provseal.as_str(), doc.version), ("verify-report", 1));
+    assert_eq!(
+        (doc.summary.total, doc.summary.passed, doc.summary.failed),
+        (2, 1, 1)
+    );
+    let g = &doc.bundles[0];
+    assert!(g.path.ends_with("a.zip") && g.passed && g.state == "verified-trusted");
+    assert!(g.bundle_id.as_ref().unwrap().starts_with("sha256:"));
+    let s = g.signer.as_ref().unwrap();
+    assert!(s.signature_valid && s.trusted == Some(true) && s.key_id.starts_with("sha256:"));
+    assert!(g.findings.is_empty() && g.manifest.is_some());
+    let c = g.citation.as_ref().unwrap();
+    assert!(c.text.contains("https://portal.example.net/x"));
+    assert_eq!(
+        c.csl_json[0]["archive_location"],
+        serde_json::json!(g.bundle_id)
+    );
+    let b = &doc.bundles[1];
+    assert!(!b.passed && b.state == "invalid" && b.citation.is_none());
+    assert!(!b.findings.is_empty());
+    for f in &b.findings {
+        assert!(provseal::Code::parse(&f.code).is_some());
+        assert!(matches!(f.severity.as_str(), "error" | "warning") && (1..=6).contains(&f.step));
+        assert!(!f.location.is_empty() && !f.message.is_empty());
+    }
+}
+
+#[test]
+fn cite_formats_and_refusal() {
+    let (dir, key) = setup();
+    assert!(
+        pack(
+            dir.path(),
+            &key,
+            &example(),
+            "a.zip",
+            &["--repost-url", "https://portal.example.net/x"]
+        )
+        .status
+        .success()
+    );
+    let bundle = dir.path().join("a.zip");
+    let cite = |fmt: &str| {
+        provseal()
+            .arg("cite")
+            .arg(&bundle)
+            .args(["--format", fmt])
+            .output()
+            .unwrap()
+    };
+    let text = stdout(&cite("text"));
+    for needle in [
+        "http://news.example.org/read.php?num=4821&cat=c07",
+        "https://portal.example.net/x",
+        "2024-03-15T08:30:00Z",
+        "Evidence bundle sha256:",
+        "signed by Ed25519 key sha256:",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let ris = stdout(&cite("ris"));
+    assert!(ris.starts_with("TY  - NEWS\r\n") && ris.ends_with("ER  - \r\n"));
+    assert!(!ris.replace("\r\n", "").contains('\n'));
+    for tag in [
+        "TI  - ",
+        "T2  - ",
+        "PB  - ",
+        "DA  - 2024/03/14",
+        "PY  - 2024",
+        "UR  - ",
+        "Y2  - 2024/03/15",
+        "DB  - ",
+        "AN  - sha256:",
+        "N1  - ",
+    ] {
+        assert!(ris.contains(tag), "{tag}");
+    }
+    let bib = stdout(&cite("biblatex"));
+    assert!(bib.starts_with("@article{provseal-"));
+    for field in [
+        "entrysubtype = {magazine}",
+        "journaltitle = {{Example Coast News}}",
+        "date = {2024-03-14}",
+        "urldate = {2024-03-15}",
+        "eprinttype = {sha256}",
+        "addendum = {Reposted at \\url{https://portal.example.net/x}",
+    ] {
+        assert!(bib.contains(field), "{field}: {bib}");
+    }
+    let csl: serde_json::Value = serde_json::from_slice(&cite("csl-json").stdout).unwrap();
+    assert_eq!(csl[0]["type"], "article-newspaper");
+
+    let mut bytes = fs::read(&bundle).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 1;
+    fs::write(&bundle, bytes).unwrap();
+    let refused = cite("text");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(refused.stdout.is_empty());
+    assert!(stderr(&refused).contains("did not verify"));
+}
+
+#[test]
+fn inspect_and_extract_show_what_is_inside() {
+    let (dir, key) = setup();
+    assert!(
+        pack(dir.path(), &key, &example(), "a.zip", &[])
+            .status
+            .success()
+    );
+    let out = provseal()
+        .arg("inspect")
+        .arg(dir.path().join("a.zip"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s = stdout(&out);
+    for needle in [
+        "Harbour town families questioned",
+        "Coastal Affairs",
+        "article/text.txt",
+        "source/page.txt",
+        "README.txt",
+        "signer      sha256:",
+    ] {
+        assert!(s.contains(needle), "{needle}: {s}");
+    }
+    let out = provseal()
+        .arg("extract")
+        .arg(example())
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["published"], "2024-03-14");
+    assert_eq!(
+        v["original_url"],
+        "http://news.example.org/read.php?num=4821&cat=c07"
+    );
+    assert_eq!(v["publisher"], "Example Coast News");
+}

@@ -1,0 +1,112 @@
+//! Tampering: each kind of change gives its specific code, and no single
+//! changed byte anywhere in a bundle leaves it verified.
+
+mod support;
+
+use support::*;
+
+fn trusted_codes(bytes: &[u8]) -> Vec<String> {
+    codes(&verify_bytes(bytes, &options(&[&test_key()], false)))
+}
+
+#[test]
+fn the_untouched_bundle_verifies_trusted() {
+    let p = pack_example(Some(&test_key()));
+    let r = verify_bytes(&p.bytes, &options(&[&test_key()], false));
+    assert!(r.passed, "{:#?}", r.findings);
+    assert_eq!(r.findings, vec![]);
+    assert_eq!(r.bundle_id.as_deref(), Some(p.bundle_id.as_str()));
+}
+
+#[test]
+fn changing_a_file_is_a_content_hash_error() {
+    let p = pack_example(Some(&test_key()));
+    for name in ["README.txt", "article/text.txt", "source/page.txt"] {
+        let mut e = entries(&p.bytes);
+        let mut d = get(&e, name).to_vec();
+        d[0] ^= 0x01;
+        set(&mut e, name, d);
+        assert_eq!(trusted_codes(&rebuild(&e)), vec!["E021"], "{name}");
+    }
+}
+
+#[test]
+fn adding_a_file_is_an_unlisted_entry() {
+    let p = pack_example(Some(&test_key()));
+    let mut e = entries(&p.bytes);
+    e.insert(3, ("notes/added.txt".into(), b"added later\n".to_vec()));
+    assert_eq!(trusted_codes(&rebuild(&e)), vec!["E015"]);
+}
+
+#[test]
+fn removing_a_file_is_a_missing_listed_file() {
+    let p = pack_example(Some(&test_key()));
+    let mut e = entries(&p.bytes);
+    e.retain(|(n, _)| n != "README.txt");
+    assert_eq!(trusted_codes(&rebuild(&e)), vec!["E014"]);
+}
+
+#[test]
+fn swapping_in_another_bundles_signature_fails() {
+    let a = pack_example(Some(&test_key()));
+    let mut req = request(example_overrides());
+    req.captured_at = req.captured_at + chrono::Duration::seconds(1);
+    let b = provseal::pack::pack(&req, Some(&test_key())).unwrap();
+    let mut e = entries(&a.bytes);
+    set(
+        &mut e,
+        "signature.json",
+        get(&entries(&b.bytes), "signature.json").to_vec(),
+    );
+    assert_eq!(trusted_codes(&rebuild(&e)), vec!["E032"]);
+}
+
+#[test]
+fn a_manifest_re_signed_with_another_key_fails_on_key_id() {
+    let p = pack_example(Some(&test_key()));
+    let e = entries(&p.bytes);
+    let m = get(&e, "manifest.json").to_vec();
+    let forged = with_manifest(&p.bytes, m, Some(&other_key()));
+    assert_eq!(trusted_codes(&forged), vec!["E034"]);
+}
+
+#[test]
+fn a_bundle_made_with_another_key_is_untrusted_not_invalid() {
+    let p = pack_example(Some(&other_key()));
+    let r = verify_bytes(&p.bytes, &options(&[&test_key()], false));
+    assert_eq!(codes(&r), vec!["E040"]);
+    assert_eq!(r.state, provseal::verify::State::IntactUntrusted);
+    assert!(!r.passed);
+}
+
+#[test]
+fn every_single_byte_change_fails_verification() {
+    let p = pack_example(Some(&test_key()));
+    let opts = options(&[&test_key()], false);
+    let mut unnoticed = Vec::new();
+    for i in 0..p.bytes.len() {
+        // Alternate low and high bits so both kinds of flip are exercised.
+        let flip = if i % 2 == 0 { 0x01u8 } else { 0x80 };
+        let mut m = p.bytes.clone();
+        m[i] ^= flip;
+        if verify_bytes(&m, &opts).passed {
+            unnoticed.push((i, flip));
+        }
+    }
+    assert!(
+        unnoticed.is_empty(),
+        "changes that still verified: {unnoticed:?}"
+    );
+}
+
+#[test]
+fn truncation_at_every_length_fails_without_panic() {
+    let p = pack_example(Some(&test_key()));
+    let opts = options(&[&test_key()], false);
+    for len in (0..p.bytes.len()).step_by(7) {
+        assert!(
+            !verify_bytes(&p.bytes[..len], &opts).passed,
+            "truncated to {len}"
+        );
+    }
+}
