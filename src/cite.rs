@@ -409,7 +409,7 @@ fn text(src: &CiteSource) -> String {
         Some(p) => write!(s, ", {}.", p.value.as_deref().unwrap_or(&p.raw)).ok(),
         None => write!(s, ".").ok(),
     };
-    write!(s, " {}\n", src.evidence_sentence()).ok();
+    writeln!(s, " {}", src.evidence_sentence()).ok();
     s
 }
 

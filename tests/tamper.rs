@@ -50,7 +50,7 @@ fn removing_a_file_is_a_missing_listed_file() {
 fn swapping_in_another_bundles_signature_fails() {
     let a = pack_example(Some(&test_key()));
     let mut req = request(example_overrides());
-    req.captured_at = req.captured_at + chrono::Duration::seconds(1);
+    req.captured_at += chrono::Duration::seconds(1);
     let b = provseal::pack::pack(&req, Some(&test_key())).unwrap();
     let mut e = entries(&a.bytes);
     set(

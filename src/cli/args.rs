@@ -18,7 +18,7 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Pack a saved article (.txt or .html, or - for stdin) into a signed bundle.
-    Pack(PackArgs),
+    Pack(Box<PackArgs>),
     /// Verify bundles: container, files, signature, trust. Exit 0 only if every bundle verified.
     Verify(VerifyArgs),
     /// Verify a bundle, then print a citation of it.

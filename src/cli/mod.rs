@@ -24,7 +24,7 @@ pub type CliResult = Result<ExitCode, String>;
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Key(KeyCommand::Generate { out }) => key_generate(&out),
-        Command::Pack(a) => pack_cmd(a),
+        Command::Pack(a) => pack_cmd(*a),
         Command::Verify(a) => verify_cmd(&a.bundles, &a.trust, a.json),
         Command::Cite(a) => cite_cmd(&a.bundle, a.format, &a.archive, &a.trust),
         Command::Inspect { bundle } => inspect_cmd(&bundle),

@@ -43,10 +43,11 @@ pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
             writeln!(out, "  bundle id  {id}").ok();
         }
         if let Some(s) = &r.signer {
-            let trust = match s.trusted {
-                Some(true) => "trusted",
-                Some(false) => "NOT among the trusted keys",
-                None => "not known to be trusted (no --trust given)",
+            let trust = match (s.trusted, r.state) {
+                (Some(true), _) => "trusted",
+                (Some(false), _) => "NOT among the trusted keys",
+                (None, State::Invalid) => "trust not assessed: the bundle is invalid",
+                (None, _) => "not known to be trusted (no --trust given)",
             };
             let sig = if s.signature_valid {
                 "valid signature"
