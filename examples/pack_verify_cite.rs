@@ -33,20 +33,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         captured_at: now,
     };
     let packed = pack::pack(&request, Some(&key))?;
-    println!("packed {} bytes, bundle id {}", packed.bytes.len(), packed.bundle_id);
+    println!(
+        "packed {} bytes, bundle id {}",
+        packed.bytes.len(),
+        packed.bundle_id
+    );
 
     let mut options = VerifyOptions::new(now);
     options.trusted.push(key.verifying_key());
-    let report = verify::verify_reader(&mut Cursor::new(&packed.bytes), packed.bytes.len() as u64, &options)?;
-    println!("state: {} (passed: {})", report.state.as_str(), report.passed);
+    let report = verify::verify_reader(
+        &mut Cursor::new(&packed.bytes),
+        packed.bytes.len() as u64,
+        &options,
+    )?;
+    println!(
+        "state: {} (passed: {})",
+        report.state.as_str(),
+        report.passed
+    );
     for f in &report.findings {
         println!("  {} {}: {}", f.code, f.location, f.message);
     }
 
     let manifest = report.manifest.as_ref().ok_or("no manifest")?;
     let id = report.bundle_id.as_deref().ok_or("no bundle id")?;
-    let source = CiteSource { manifest, bundle_id: id, archive: cite::DEFAULT_ARCHIVE };
+    let source = CiteSource {
+        manifest,
+        bundle_id: id,
+        archive: cite::DEFAULT_ARCHIVE,
+    };
     print!("{}", cite::render(cite::Format::Text, &source));
-    print!("{}", cite::render(cite::Format::Ris, &source).replace("\r\n", "\n"));
+    print!(
+        "{}",
+        cite::render(cite::Format::Ris, &source).replace("\r\n", "\n")
+    );
     Ok(())
 }

@@ -700,3 +700,48 @@ fn inspect_and_extract_show_what_is_inside() {
     );
     assert_eq!(v["publisher"], "Example Coast News");
 }
+
+#[test]
+fn an_html_page_packs_with_its_metadata_and_raw_bytes() {
+    let (dir, key) = setup();
+    let page = repo_path("examples/article.html");
+    let out = pack(dir.path(), &key, &page, "h.zip", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = fs::read(dir.path().join("h.zip")).unwrap();
+    let r = verify_bytes(&bytes, &options(&[], false));
+    assert!(r.passed, "{:#?}", r.findings);
+    let m = r.manifest.unwrap();
+    assert_eq!(m.article.title, "Ferry service resumes after storm damage");
+    assert_eq!(
+        m.article.subtitle.as_deref(),
+        Some("Harbour crews repaired the pier in nine days")
+    );
+    assert_eq!(m.article.authors, vec!["Mira Cho", "Daniel Ahn"]);
+    assert_eq!(m.article.publisher.as_deref(), Some("Example Coast News"));
+    assert_eq!(m.article.section.as_deref(), Some("Coastal Affairs"));
+    assert_eq!(m.article.language.as_deref(), Some("en"));
+    assert_eq!(
+        m.article.published.as_ref().unwrap().value.as_deref(),
+        Some("2024-03-12T07:45:00+09:00")
+    );
+    assert_eq!(
+        m.original_url(),
+        Some("https://news.example.org/2024/03/ferry-service-resumes")
+    );
+    let source = m
+        .files
+        .iter()
+        .find(|f| f.path == "source/page.html")
+        .unwrap();
+    assert_eq!(source.media_type, "text/html");
+    let e = entries(&bytes);
+    assert_eq!(
+        get(&e, "source/page.html"),
+        fs::read(&page).unwrap().as_slice()
+    );
+    let text = String::from_utf8(get(&e, "article/text.txt").to_vec()).unwrap();
+    assert!(text.contains("The ferry between the harbour town"));
+    for boilerplate in ["Most read", "analytics", "Home", "©", "By Mira Cho"] {
+        assert!(!text.contains(boilerplate), "{boilerplate}: {text}");
+    }
+}

@@ -88,20 +88,16 @@ pub fn read_container<R: Read + Seek>(
     }
     let mut findings = Vec::new();
 
-    // The end record has a variable-length comment after it, so look for it
-    // in the last 64 KiB; the canonical layout puts it exactly at the end.
+    // The canonical end record is the last 22 bytes. Anything else (a
+    // comment, appended data) is searched for only to report it: the record
+    // nearest the end of the file is the one a ZIP reader would use.
     let tail_len = len.min((EOCD_LEN + u16::MAX as usize) as u64);
     let tail_start = len - tail_len;
     let tail = read_at(r, tail_start, tail_len as usize)?;
     let sig = EOCD_SIG.to_le_bytes();
-    let candidates: Vec<usize> = (0..=tail.len() - EOCD_LEN)
+    let Some(eocd_rel) = (0..=tail.len() - EOCD_LEN)
         .rev()
-        .filter(|&i| tail[i..i + 4] == sig)
-        .collect();
-    let Some(&eocd_rel) = candidates
-        .iter()
-        .find(|&&i| i + EOCD_LEN + u16_at(&tail, i + 20) as usize == tail.len())
-        .or(candidates.first())
+        .find(|&i| tail[i..i + 4] == sig)
     else {
         return Ok(Err(vec![unreadable(
             "bundle".into(),
@@ -110,16 +106,6 @@ pub fn read_container<R: Read + Seek>(
     };
     let eocd_pos = tail_start + eocd_rel as u64;
     let e = &tail[eocd_rel..eocd_rel + EOCD_LEN];
-    if candidates.len() > 1 {
-        findings.push(Finding::new(
-            Code::ContainerNotCanonical,
-            at(eocd_pos),
-            format!(
-                "{} end-of-central-directory signatures in the last 64 KiB; exactly one is allowed",
-                candidates.len()
-            ),
-        ));
-    }
     if eocd_pos + EOCD_LEN as u64 != len {
         findings.push(Finding::new(
             Code::ContainerNotCanonical,
@@ -162,6 +148,15 @@ pub fn read_container<R: Read + Seek>(
             Code::LimitExceeded,
             at(eocd_pos),
             format!("{n_total} entries; the limit is {}", limits.max_entries),
+        ));
+        return Ok(Err(findings));
+    }
+    let max_cd = (limits.max_entries * (CENTRAL_LEN + crate::paths::MAX_PATH_BYTES)) as u64;
+    if cd_size > max_cd {
+        findings.push(Finding::new(
+            Code::LimitExceeded,
+            at(eocd_pos),
+            format!("the central directory is {cd_size} bytes; the limit is {max_cd}"),
         ));
         return Ok(Err(findings));
     }
@@ -482,6 +477,12 @@ mod tests {
         assert_eq!(c.entries[0].data_offset, 30 + 5);
         assert_eq!(&bytes[35..40], b"hello");
         assert_eq!(c.entries[1].crc32, 0);
+    }
+
+    #[test]
+    fn an_end_record_signature_inside_data_is_just_data() {
+        let bytes = archive(&[("a.bin", b"xxPK\x05\x06\0\0\0\0xx"), ("b.txt", b"tail")]);
+        assert_eq!(parse(&bytes).unwrap().findings, vec![]);
     }
 
     #[test]

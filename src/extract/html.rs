@@ -313,13 +313,19 @@ fn visible_text(doc: &Html, title: Option<&str>) -> String {
     walk(root, &mut blocks, &mut current, 0);
     blocks.push(std::mem::take(&mut current));
     let mut seen_title = false;
+    let mut seen_byline = false;
     let paragraphs: Vec<String> = blocks
         .into_iter()
         .map(|b| collapse_ws(&b))
         .filter(|b| !b.is_empty())
         .filter(|b| {
+            // The headline and the byline are metadata, not body text.
             if !seen_title && Some(b.as_str()) == title {
                 seen_title = true;
+                return false;
+            }
+            if !seen_byline && b.starts_with("By ") && b.chars().count() <= 120 {
+                seen_byline = true;
                 return false;
             }
             true
