@@ -29,10 +29,13 @@ static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Longest line taken as a headline or deck; a longer line is a paragraph.
 const MAX_HEADLINE: usize = 300;
 
+static AUTHOR_SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|;|&|\band\b)\s*").expect("static regex"));
+
 /// Splits a byline into names: "A, B and C" gives three.
 pub fn split_authors(s: &str) -> Vec<String> {
-    let re = Regex::new(r"(?i)\s*(?:,|;|&|\band\b)\s*").expect("static regex");
-    re.split(s)
+    AUTHOR_SEPARATOR
+        .split(s)
         .map(collapse_ws)
         .filter(|n| !n.is_empty())
         .collect()
