@@ -64,19 +64,21 @@ codes! {
     /// The file is not a ZIP archive that can be parsed at all.
     ContainerUnreadable = ("E001", Error, 1, "3", "The container is a ZIP archive with an end-of-central-directory record and a central directory that can be parsed.");
     /// A byte of the container deviates from the canonical layout.
-    ContainerNotCanonical = ("E002", Error, 1, "3.2", "The container bytes follow the canonical layout exactly: entry order, offsets, header fields, no extra fields, comments, data descriptors, prepended or trailing bytes.");
+    ContainerNotCanonical = ("E002", Error, 1, "3.2", "The container bytes follow the canonical layout exactly: entry order, offsets, header fields, local and central headers agree, no extra fields, comments, data descriptors, gaps, overlaps, prepended or trailing bytes.");
     /// An entry is compressed or encrypted.
     EntryNotStored = ("E003", Error, 1, "3.1", "Every entry uses compression method 0 (STORED) and is not encrypted.");
     /// Two entries carry the same name.
     DuplicateEntry = ("E004", Error, 1, "4", "Entry names are unique.");
     /// An entry name breaks the path rules.
-    BadEntryPath = ("E005", Error, 1, "4", "Entry names follow the path rules: relative, '/'-separated, NFC, no '.' or '..' or empty segments, no backslash or control characters, length limits.");
+    BadEntryPath = ("E005", Error, 1, "4", "Entry names follow the path rules: UTF-8, relative, '/'-separated, NFC, no '.' or '..' or empty segments, no backslash, colon or control characters.");
     /// Two entry names collide after NFC and case folding.
     PathCollision = ("E006", Error, 1, "4", "Entry names are unique after NFC normalisation and case folding.");
     /// Stored data does not match the CRC-32 in its headers.
     CrcMismatch = ("E007", Error, 3, "3.2", "The CRC-32 in the headers matches the stored data.");
-    /// A resource cap is exceeded.
-    LimitExceeded = ("E008", Error, 1, "7", "The bundle stays within the caps: entry count, archive size, entry size, manifest and signature size.");
+    /// An entry is a symbolic link, directory or other special file.
+    SpecialFileMode = ("E008", Error, 1, "3.2", "Every entry is a regular file: no symbolic links, directories, devices or other special modes.");
+    /// The archive uses ZIP64 structures.
+    Zip64Present = ("E009", Error, 1, "3.2", "The archive has no ZIP64 records, extra fields or markers.");
     /// There is no `manifest.json` entry.
     ManifestMissing = ("E010", Error, 2, "5", "The bundle has a manifest.json entry.");
     /// The manifest is not valid UTF-8 JSON of the schema.
@@ -115,6 +117,22 @@ codes! {
     SignerUntrusted = ("E040", Error, 5, "8", "When trusted keys are given, the signer is one of them.");
     /// The bundle is unsigned and unsigned bundles were not allowed.
     Unsigned = ("E041", Error, 5, "8", "A bundle is signed, unless the verifier explicitly allows unsigned bundles.");
+    /// More entries than the cap.
+    TooManyEntries = ("E050", Error, 1, "7", "The archive has at most the capped number of entries.");
+    /// The archive is larger than the cap.
+    ArchiveTooLarge = ("E051", Error, 1, "7", "The archive is no larger than the archive cap.");
+    /// An entry is larger than the cap.
+    EntryTooLarge = ("E052", Error, 1, "7", "No entry is larger than the entry cap.");
+    /// The manifest is larger than the cap.
+    ManifestTooLarge = ("E053", Error, 2, "7", "manifest.json is no larger than the manifest cap.");
+    /// The signature file is larger than the cap.
+    SignatureTooLarge = ("E054", Error, 4, "7", "signature.json is no larger than the signature cap.");
+    /// An entry name is longer or deeper than the caps.
+    PathTooDeep = ("E055", Error, 1, "7", "Entry names are at most 255 bytes long with at most 16 segments.");
+    /// The manifest's JSON nests deeper than the cap.
+    JsonTooDeep = ("E056", Error, 2, "7", "The manifest's JSON nests arrays and objects at most 16 levels deep.");
+    /// The article text is larger than the normalisation check reads.
+    TextTooLarge = ("E057", Error, 3, "7", "article/text.txt is no larger than the text cap.");
     /// The published time is after the capture time.
     PublishedAfterCaptured = ("W001", Warning, 6, "8", "The article was not published after it was captured.");
     /// The capture time is after the verifier's clock.

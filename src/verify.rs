@@ -153,10 +153,28 @@ pub fn verify_reader<R: Read + Seek>(
             "the bundle has no manifest.json",
         )),
         Some(e) => {
-            if let Some(bytes) = read_small(r, e, opts.limits.max_manifest_bytes, &mut findings)? {
-                let (m, problems) = Manifest::parse(&bytes);
-                findings.extend(problems);
-                manifest = m;
+            if let Some(bytes) = read_small(
+                r,
+                e,
+                opts.limits.max_manifest_bytes,
+                Code::ManifestTooLarge,
+                &mut findings,
+            )? {
+                let depth = json_depth(&bytes);
+                if depth > opts.limits.max_json_depth {
+                    findings.push(Finding::new(
+                        Code::JsonTooDeep,
+                        MANIFEST_PATH,
+                        format!(
+                            "arrays and objects nest {depth} deep; the limit is {}",
+                            opts.limits.max_json_depth
+                        ),
+                    ));
+                } else {
+                    let (m, problems) = Manifest::parse(&bytes);
+                    findings.extend(problems);
+                    manifest = m;
+                }
                 manifest_bytes = Some(bytes);
             }
         }
@@ -193,9 +211,13 @@ pub fn verify_reader<R: Read + Seek>(
                             ),
                         )),
                         Some(e) => {
-                            if let Some(env) =
-                                read_small(r, e, opts.limits.max_signature_bytes, &mut findings)?
-                            {
+                            if let Some(env) = read_small(
+                                r,
+                                e,
+                                opts.limits.max_signature_bytes,
+                                Code::SignatureTooLarge,
+                                &mut findings,
+                            )? {
                                 match verify_envelope(&env, mb, &key) {
                                     Ok(()) => {
                                         valid = true;
@@ -426,7 +448,7 @@ fn check_files<R: Read + Seek>(
                     }
                 }
                 None => findings.push(Finding::new(
-                    Code::LimitExceeded,
+                    Code::TextTooLarge,
                     &f.path,
                     format!(
                         "the article text is {} bytes; the limit is {}",
@@ -444,6 +466,7 @@ fn read_small<R: Read + Seek>(
     r: &mut R,
     e: &Entry,
     cap: u64,
+    too_large: Code,
     findings: &mut Vec<Finding>,
 ) -> io::Result<Option<Vec<u8>>> {
     if !e.readable {
@@ -451,7 +474,7 @@ fn read_small<R: Read + Seek>(
     }
     if e.size > cap {
         findings.push(Finding::new(
-            Code::LimitExceeded,
+            too_large,
             &e.name,
             format!("{} bytes; the limit is {cap}", e.size),
         ));
@@ -480,6 +503,34 @@ fn read_small<R: Read + Seek>(
         ));
     }
     Ok(Some(buf))
+}
+
+/// The deepest nesting of JSON arrays and objects, counted without parsing
+/// (brackets inside strings do not count), so that a hostile manifest is
+/// refused before a recursive parser sees it.
+pub fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Step 6: warnings about times.

@@ -60,3 +60,26 @@ proptest! {
         prop_assert_eq!(published.value, Some(format!("{year:04}-{month:02}-{day:02}")));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    /// Arbitrary bytes, and arbitrary bytes spliced into a valid bundle,
+    /// give findings (or an I/O error), never a panic and never a pass.
+    #[test]
+    fn arbitrary_bytes_never_panic_or_pass(
+        junk in proptest::collection::vec(any::<u8>(), 0..4096),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let opts = options(&[&test_key()], false);
+        prop_assert!(!verify_bytes(&junk, &opts).passed);
+        let valid = pack_example(Some(&test_key())).bytes;
+        let i = at.index(valid.len());
+        let mut spliced = valid[..i].to_vec();
+        spliced.extend_from_slice(&junk);
+        spliced.extend_from_slice(&valid[(i + junk.len()).min(valid.len())..]);
+        if spliced != valid {
+            prop_assert!(!verify_bytes(&spliced, &opts).passed);
+        }
+    }
+}

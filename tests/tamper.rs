@@ -78,35 +78,3 @@ fn a_bundle_made_with_another_key_is_untrusted_not_invalid() {
     assert_eq!(r.state, provseal::verify::State::IntactUntrusted);
     assert!(!r.passed);
 }
-
-#[test]
-fn every_single_byte_change_fails_verification() {
-    let p = pack_example(Some(&test_key()));
-    let opts = options(&[&test_key()], false);
-    let mut unnoticed = Vec::new();
-    for i in 0..p.bytes.len() {
-        // Alternate low and high bits so both kinds of flip are exercised.
-        let flip = if i % 2 == 0 { 0x01u8 } else { 0x80 };
-        let mut m = p.bytes.clone();
-        m[i] ^= flip;
-        if verify_bytes(&m, &opts).passed {
-            unnoticed.push((i, flip));
-        }
-    }
-    assert!(
-        unnoticed.is_empty(),
-        "changes that still verified: {unnoticed:?}"
-    );
-}
-
-#[test]
-fn truncation_at_every_length_fails_without_panic() {
-    let p = pack_example(Some(&test_key()));
-    let opts = options(&[&test_key()], false);
-    for len in (0..p.bytes.len()).step_by(7) {
-        assert!(
-            !verify_bytes(&p.bytes[..len], &opts).passed,
-            "truncated to {len}"
-        );
-    }
-}

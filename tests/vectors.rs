@@ -105,6 +105,17 @@ fn each_vector_verifies_as_its_index_entry_says() {
             .map(|k| key(k).verifying_key())
             .collect();
         opts.allow_unsigned = e.allow_unsigned;
+        for (name, value) in &e.limits {
+            let l = &mut opts.limits;
+            match name.as_str() {
+                "max_archive_bytes" => l.max_archive_bytes = *value,
+                "max_entry_bytes" => l.max_entry_bytes = *value,
+                "max_manifest_bytes" => l.max_manifest_bytes = *value,
+                "max_signature_bytes" => l.max_signature_bytes = *value,
+                "max_text_bytes" => l.max_text_bytes = *value,
+                other => panic!("{}: unknown limit {other}", e.file),
+            }
+        }
         let bytes = fs::read(dir.join(&e.file)).unwrap();
         let report = verify_bytes(&bytes, &opts);
         assert_eq!(

@@ -26,6 +26,15 @@ pub const METHOD_STORED: u16 = 0;
 pub const DOS_TIME: u16 = 0;
 /// MS-DOS date 1980-01-01, the earliest a ZIP can say.
 pub const DOS_DATE: u16 = 0x0021;
+/// Header id of the ZIP64 extended information extra field.
+pub const ZIP64_EXTRA_ID: u16 = 0x0001;
+/// ZIP64 end of central directory locator signature.
+pub const ZIP64_LOCATOR_SIG: u32 = 0x0706_4b50;
+/// Unix file-type bits of a mode.
+pub const UNIX_TYPE_MASK: u32 = 0o170000;
+/// Unix file type "regular file".
+pub const UNIX_REGULAR: u32 = 0o100000;
+
 /// External attributes: a regular file, mode 0644.
 pub const EXTERNAL_ATTRS: u32 = 0o100644 << 16;
 
@@ -36,12 +45,16 @@ pub struct Limits {
     pub max_entries: usize,
     /// Largest archive, in bytes. ZIP64 is not used, so this is below 4 GiB.
     pub max_archive_bytes: u64,
+    /// Largest single entry, in bytes.
+    pub max_entry_bytes: u64,
     /// Largest manifest.json.
     pub max_manifest_bytes: u64,
     /// Largest signature.json.
     pub max_signature_bytes: u64,
     /// Largest article text that the normalisation check reads into memory.
     pub max_text_bytes: u64,
+    /// Deepest nesting of JSON arrays and objects in the manifest.
+    pub max_json_depth: usize,
 }
 
 impl Default for Limits {
@@ -49,9 +62,11 @@ impl Default for Limits {
         Limits {
             max_entries: 10_000,
             max_archive_bytes: u32::MAX as u64,
+            max_entry_bytes: u32::MAX as u64,
             max_manifest_bytes: 4 << 20,
             max_signature_bytes: 64 << 10,
             max_text_bytes: 64 << 20,
+            max_json_depth: 16,
         }
     }
 }

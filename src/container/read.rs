@@ -72,7 +72,7 @@ pub fn read_container<R: Read + Seek>(
     }
     if len > limits.max_archive_bytes {
         return Ok(Err(vec![Finding::new(
-            Code::LimitExceeded,
+            Code::ArchiveTooLarge,
             "bundle",
             format!(
                 "the file is {len} bytes; the limit is {}",
@@ -123,6 +123,14 @@ pub fn read_container<R: Read + Seek>(
             "the archive has a comment",
         ));
     }
+    if eocd_pos >= 20 && u32_at(&read_at(r, eocd_pos - 20, 4)?, 0) == ZIP64_LOCATOR_SIG {
+        findings.push(Finding::new(
+            Code::Zip64Present,
+            at(eocd_pos - 20),
+            "a ZIP64 end-of-central-directory locator precedes the end record",
+        ));
+        return Ok(Err(findings));
+    }
     let disk = u16_at(e, 4);
     let cd_disk = u16_at(e, 6);
     let n_disk = u16_at(e, 8) as usize;
@@ -138,14 +146,15 @@ pub fn read_container<R: Read + Seek>(
     }
     if n_total == u16::MAX as usize || cd_size == u32::MAX as u64 || cd_offset == u32::MAX as u64 {
         findings.push(Finding::new(
-            Code::ContainerNotCanonical,
+            Code::Zip64Present,
             at(eocd_pos),
             "the end record carries ZIP64 markers; bundle archives never need ZIP64",
         ));
+        return Ok(Err(findings));
     }
     if n_total > limits.max_entries {
         findings.push(Finding::new(
-            Code::LimitExceeded,
+            Code::TooManyEntries,
             at(eocd_pos),
             format!("{n_total} entries; the limit is {}", limits.max_entries),
         ));
@@ -154,9 +163,12 @@ pub fn read_container<R: Read + Seek>(
     let max_cd = (limits.max_entries * (CENTRAL_LEN + crate::paths::MAX_PATH_BYTES)) as u64;
     if cd_size > max_cd {
         findings.push(Finding::new(
-            Code::LimitExceeded,
+            Code::TooManyEntries,
             at(eocd_pos),
-            format!("the central directory is {cd_size} bytes; the limit is {max_cd}"),
+            format!(
+                "the central directory is {cd_size} bytes, more than {} entries can need",
+                limits.max_entries
+            ),
         ));
         return Ok(Err(findings));
     }
@@ -261,11 +273,42 @@ pub fn read_container<R: Read + Seek>(
         expect("comment length", comment_len as u64, 0);
         expect("disk number", u16_at(h, 34).into(), 0);
         expect("internal attributes", u16_at(h, 36).into(), 0);
-        expect(
-            "external attributes",
-            u32_at(h, 38).into(),
-            EXTERNAL_ATTRS.into(),
-        );
+        let external = u32_at(h, 38);
+        let unix_type = (external >> 16) & UNIX_TYPE_MASK;
+        if unix_type != UNIX_REGULAR || external & 0x10 != 0 {
+            findings.push(Finding::new(
+                Code::SpecialFileMode,
+                &label,
+                format!("external attributes {external:#010x} describe a symbolic link, directory or special file"),
+            ));
+            stored = false;
+        } else {
+            expect(
+                "external attributes",
+                external.into(),
+                EXTERNAL_ATTRS.into(),
+            );
+        }
+        let extra = &cd[pos + CENTRAL_LEN + name_len..pos + CENTRAL_LEN + name_len + extra_len];
+        if has_zip64_extra(extra)
+            || csize == u32::MAX as u64
+            || size == u32::MAX as u64
+            || header_offset == u32::MAX as u64
+        {
+            findings.push(Finding::new(
+                Code::Zip64Present,
+                &label,
+                "the central header has a ZIP64 extra field or marker",
+            ));
+        }
+        if size > limits.max_entry_bytes {
+            findings.push(Finding::new(
+                Code::EntryTooLarge,
+                &label,
+                format!("{size} bytes; the limit is {}", limits.max_entry_bytes),
+            ));
+            stored = false;
+        }
         if !deviations.is_empty() {
             findings.push(Finding::new(
                 Code::ContainerNotCanonical,
@@ -350,6 +393,14 @@ fn check_local_headers<R: Read + Seek>(
         }
         let local_name_len = u16_at(&local, 26) as u64;
         let local_extra_len = u16_at(&local, 28) as u64;
+        if e.header_offset + LOCAL_LEN as u64 + local_name_len + local_extra_len > cd_offset {
+            findings.push(unreadable(
+                label.clone(),
+                "the local header's name and extra field run into the central directory",
+            ));
+            e.readable = false;
+            continue;
+        }
         e.data_offset = e.header_offset + LOCAL_LEN as u64 + local_name_len + local_extra_len;
         let mut deviations = Vec::new();
         // Offsets 4..26 of the local header repeat central fields 6..28.
@@ -363,6 +414,18 @@ fn check_local_headers<R: Read + Seek>(
         }
         if local_extra_len != 0 {
             deviations.push(format!("{local_extra_len} bytes of extra field"));
+            let extra = read_at(
+                r,
+                e.header_offset + LOCAL_LEN as u64 + local_name_len,
+                local_extra_len as usize,
+            )?;
+            if has_zip64_extra(&extra) {
+                findings.push(Finding::new(
+                    Code::Zip64Present,
+                    &label,
+                    "the local header has a ZIP64 extra field",
+                ));
+            }
         }
         if !deviations.is_empty() {
             findings.push(Finding::new(
@@ -408,8 +471,12 @@ fn check_names(entries: &[Entry], findings: &mut Vec<Finding>) {
             ));
             continue;
         }
-        if let Err(err) = paths::check(&e.name) {
-            findings.push(Finding::new(Code::BadEntryPath, &label, err.to_string()));
+        match paths::check(&e.name) {
+            Ok(()) => {}
+            Err(err @ (paths::PathError::TooLong(_) | paths::PathError::TooDeep(_))) => {
+                findings.push(Finding::new(Code::PathTooDeep, &label, err.to_string()))
+            }
+            Err(err) => findings.push(Finding::new(Code::BadEntryPath, &label, err.to_string())),
         }
         if let Some(first) = exact.insert(&e.name, e.index) {
             findings.push(Finding::new(
@@ -430,6 +497,19 @@ fn check_names(entries: &[Entry], findings: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Whether an extra-field block holds a ZIP64 record (header id 1). A
+/// malformed block counts as one only if a well-formed prefix names it.
+fn has_zip64_extra(extra: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 4 <= extra.len() {
+        if u16_at(extra, i) == ZIP64_EXTRA_ID {
+            return true;
+        }
+        i += 4 + u16_at(extra, i + 2) as usize;
+    }
+    false
 }
 
 fn read_at<R: Read + Seek>(r: &mut R, offset: u64, len: usize) -> io::Result<Vec<u8>> {

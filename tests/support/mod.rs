@@ -175,3 +175,76 @@ pub fn patch_both(bytes: &mut [u8], name: &str, local_field: usize, value: &[u8]
     bytes[l + local_field..l + local_field + value.len()].copy_from_slice(value);
     bytes[c + local_field + 2..c + local_field + 2 + value.len()].copy_from_slice(value);
 }
+
+/// One entry for [`raw_archive`]: the canonical layout, except for what the
+/// caller sets here.
+#[derive(Clone, Default)]
+pub struct RawEntry {
+    pub name: Vec<u8>,
+    pub data: Vec<u8>,
+    pub local_extra: Vec<u8>,
+    pub central_extra: Vec<u8>,
+}
+
+/// Writes an archive byte by byte, for layouts the canonical writer refuses
+/// to produce (extra fields, names that are not UTF-8).
+pub fn raw_archive(entries: &[RawEntry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let crc = crc32fast::hash(&e.data);
+        let size = e.data.len() as u32;
+        let common = |v: &mut Vec<u8>| {
+            v.extend_from_slice(&10u16.to_le_bytes());
+            v.extend_from_slice(&0x0800u16.to_le_bytes());
+            v.extend_from_slice(&0u16.to_le_bytes());
+            v.extend_from_slice(&0u16.to_le_bytes());
+            v.extend_from_slice(&0x0021u16.to_le_bytes());
+            v.extend_from_slice(&crc.to_le_bytes());
+            v.extend_from_slice(&size.to_le_bytes());
+            v.extend_from_slice(&size.to_le_bytes());
+            v.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+        };
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        common(&mut out);
+        out.extend_from_slice(&(e.local_extra.len() as u16).to_le_bytes());
+        out.extend_from_slice(&e.name);
+        out.extend_from_slice(&e.local_extra);
+        out.extend_from_slice(&e.data);
+        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        central.extend_from_slice(&0x031eu16.to_le_bytes());
+        common(&mut central);
+        central.extend_from_slice(&(e.central_extra.len() as u16).to_le_bytes());
+        central.extend_from_slice(&0u16.to_le_bytes());
+        central.extend_from_slice(&0u16.to_le_bytes());
+        central.extend_from_slice(&0u16.to_le_bytes());
+        central.extend_from_slice(&(0o100644u32 << 16).to_le_bytes());
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(&e.name);
+        central.extend_from_slice(&e.central_extra);
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// The entries of a bundle as raw entries.
+pub fn raw_entries(bytes: &[u8]) -> Vec<RawEntry> {
+    entries(bytes)
+        .into_iter()
+        .map(|(n, d)| RawEntry {
+            name: n.into_bytes(),
+            data: d,
+            ..RawEntry::default()
+        })
+        .collect()
+}

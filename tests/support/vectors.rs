@@ -33,6 +33,10 @@ pub struct IndexEntry {
     pub state: String,
     pub codes: Vec<String>,
     pub verify_by_hand: Hand,
+    /// Caps lowered for this vector (field names of `Limits`); the rule
+    /// is the same at any cap, and a small cap keeps the vector small.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub limits: std::collections::BTreeMap<String, u64>,
 }
 
 pub struct Vector {
@@ -67,6 +71,7 @@ impl Builder {
                 state: state.into(),
                 codes: codes.iter().map(|s| s.to_string()).collect(),
                 verify_by_hand: hand,
+                limits: Default::default(),
             },
             bytes,
         });
@@ -90,6 +95,24 @@ impl Builder {
             codes,
             hand,
         );
+    }
+
+    fn over_cap(
+        &mut self,
+        file: &str,
+        description: &str,
+        bytes: Vec<u8>,
+        limit: &str,
+        value: u64,
+        code: &str,
+    ) {
+        self.invalid(file, description, bytes, &[code], Hand::NotApplicable);
+        self.out
+            .last_mut()
+            .unwrap()
+            .entry
+            .limits
+            .insert(limit.into(), value);
     }
 }
 
@@ -292,10 +315,10 @@ pub fn all() -> Vec<Vector> {
     many[n - 14..n - 12].copy_from_slice(&0xfffeu16.to_le_bytes());
     many[n - 12..n - 10].copy_from_slice(&0xfffeu16.to_le_bytes());
     b.invalid(
-        "E008_entry_count.zip",
+        "E050_entry_count.zip",
         "The end record claims 65534 entries, over the cap of 10000.",
         many,
-        &["E008"],
+        &["E050"],
         Fail,
     );
 
@@ -519,5 +542,297 @@ pub fn all() -> Vec<Vector> {
         &["E041"],
         Fail,
     );
+
+    // Path tricks: each an extra entry that the manifest does not list.
+    for (file, name, what, code) in [
+        (
+            "E005_absolute_path.zip",
+            "/etc/passwd",
+            "an absolute path",
+            "E005",
+        ),
+        ("E005_backslash.zip", "..\\evil.txt", "a backslash", "E005"),
+        (
+            "E005_drive_letter.zip",
+            "C:evil.txt",
+            "a drive letter",
+            "E005",
+        ),
+        (
+            "E005_nul_character.zip",
+            "evil\u{0}.txt",
+            "a NUL character",
+            "E005",
+        ),
+        (
+            "E005_control_character.zip",
+            "evil\u{1b}[31m.txt",
+            "an escape character",
+            "E005",
+        ),
+        (
+            "E005_not_nfc.zip",
+            "cafe\u{301}.txt",
+            "a name not in NFC",
+            "E005",
+        ),
+    ] {
+        b.invalid(
+            file,
+            &format!("An extra entry whose name has {what}."),
+            insert_before_manifest(&base, name, b"x\n"),
+            &[code, "E015"],
+            Fail,
+        );
+    }
+    let mut nfc = entries(&base);
+    let at = nfc.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    nfc.insert(at, ("caf\u{e9}.txt".into(), b"1\n".to_vec()));
+    nfc.insert(at + 1, ("cafe\u{301}.txt".into(), b"2\n".to_vec()));
+    b.invalid(
+        "E006_nfc_collision.zip",
+        "Two extra entries, caf\u{e9}.txt in NFC and in NFD.",
+        rebuild(&nfc),
+        &["E005", "E006", "E015"],
+        Fail,
+    );
+    let mut raw = raw_entries(&base);
+    let mut bad_name = b"not-utf8-".to_vec();
+    bad_name.extend_from_slice(&[0xff, 0xfe]);
+    bad_name.extend_from_slice(b".txt");
+    raw.insert(
+        3,
+        RawEntry {
+            name: bad_name,
+            data: b"x\n".to_vec(),
+            ..RawEntry::default()
+        },
+    );
+    b.invalid(
+        "E005_not_utf8.zip",
+        "An extra entry whose name is not UTF-8.",
+        raw_archive(&raw),
+        &["E005", "E015"],
+        Fail,
+    );
+    b.invalid(
+        "E055_long_name.zip",
+        "An extra entry with a 300-byte name.",
+        insert_before_manifest(&base, &format!("{}.txt", "a".repeat(296)), b"x\n"),
+        &["E015", "E055"],
+        Fail,
+    );
+    b.invalid(
+        "E055_deep_path.zip",
+        "An extra entry 17 directories deep.",
+        insert_before_manifest(&base, &["d"; 17].join("/"), b"x\n"),
+        &["E015", "E055"],
+        Fail,
+    );
+
+    // Entry tricks.
+    let mut local = base.clone();
+    let (l, _) = header_offsets(&local, "README.txt");
+    local[l + 30..l + 40].copy_from_slice(b"README.TXT");
+    b.invalid(
+        "E002_local_central_disagree.zip",
+        "README.txt's local header names README.TXT.",
+        local,
+        &["E002"],
+        Fail,
+    );
+    let mut overlap = base.clone();
+    let (_, c) = header_offsets(&overlap, "article/text.txt");
+    overlap[c + 42..c + 46].copy_from_slice(&0u32.to_le_bytes());
+    b.invalid(
+        "E002_overlapping_entries.zip",
+        "article/text.txt's central record points at README.txt's bytes.",
+        overlap,
+        &["E002", "E007", "E021", "E022"],
+        Fail,
+    );
+    let mut symlink = base.clone();
+    let (_, c) = header_offsets(&symlink, "README.txt");
+    symlink[c + 38..c + 42].copy_from_slice(&(0o120777u32 << 16).to_le_bytes());
+    b.invalid(
+        "E008_symlink.zip",
+        "README.txt's mode is a symbolic link.",
+        symlink,
+        &["E008"],
+        NotApplicable,
+    );
+    let mut encrypted = base.clone();
+    patch_both(&mut encrypted, "README.txt", 6, &0x0801u16.to_le_bytes());
+    b.invalid(
+        "E003_encrypted.zip",
+        "README.txt flagged as encrypted.",
+        encrypted,
+        &["E003"],
+        Fail,
+    );
+    let mut raw = raw_entries(&base);
+    let mut z64 = vec![0x01, 0x00, 0x10, 0x00];
+    z64.extend_from_slice(&(raw[0].data.len() as u64).to_le_bytes());
+    z64.extend_from_slice(&(raw[0].data.len() as u64).to_le_bytes());
+    raw[0].local_extra = z64.clone();
+    raw[0].central_extra = z64;
+    b.invalid(
+        "E009_zip64_extra.zip",
+        "README.txt carries a ZIP64 extra field it does not need.",
+        raw_archive(&raw),
+        &["E002", "E009"],
+        NotApplicable,
+    );
+    let mut markers = base.clone();
+    let n = markers.len();
+    markers[n - 14..n - 10].copy_from_slice(&[0xff; 4]);
+    b.invalid(
+        "E009_zip64_markers.zip",
+        "The end record's entry counts are the ZIP64 marker 0xFFFF.",
+        markers,
+        &["E009"],
+        Fail,
+    );
+    let mut dup_sig = entries(&base);
+    let sig = get(&dup_sig, "signature.json").to_vec();
+    dup_sig.push(("signature.json".into(), sig));
+    b.invalid(
+        "E004_two_signature_files.zip",
+        "signature.json stored twice.",
+        rebuild(&dup_sig),
+        &["E004"],
+        Fail,
+    );
+
+    // Archive-level tricks.
+    let mut two_ends = base.clone();
+    two_ends.extend_from_slice(&base[base.len() - 22..]);
+    b.invalid(
+        "E002_two_end_records.zip",
+        "A second end-of-central-directory record appended.",
+        two_ends,
+        &["E002"],
+        NotApplicable,
+    );
+
+    // Manifest tricks.
+    let not_utf8 = text.replacen("Harbour", "Harb\u{fffd}ur", 1).into_bytes();
+    let pos = not_utf8
+        .windows(3)
+        .position(|w| w == "\u{fffd}".as_bytes())
+        .unwrap();
+    let mut not_utf8 = not_utf8;
+    not_utf8.splice(pos..pos + 3, [0xff]);
+    b.invalid(
+        "E011_not_utf8.zip",
+        "The manifest has a byte that is not UTF-8 (re-signed).",
+        with_manifest(&base, not_utf8, Some(&test)),
+        &["E011"],
+        NotApplicable,
+    );
+    let deep = text.replacen(
+        "\"authors\": []",
+        &format!("\"authors\": {}{}", "[".repeat(20), "]".repeat(20)),
+        1,
+    );
+    b.invalid(
+        "E056_deep_json.zip",
+        "The manifest nests arrays 22 levels deep (re-signed).",
+        with_manifest(&base, deep.into_bytes(), Some(&test)),
+        &["E056"],
+        NotApplicable,
+    );
+    let listed = edit_manifest(&base, Some(&test), |m| {
+        m.files.insert(
+            2,
+            provseal::manifest::FileEntry {
+                path: "signature.json".into(),
+                size: 0,
+                sha256: provseal::digest::Sha256Digest::of(b"").to_hex(),
+                media_type: "application/json".into(),
+                role: FileRole::Source,
+            },
+        )
+    });
+    b.invalid(
+        "E016_signature_listed.zip",
+        "The manifest lists signature.json among its files (re-signed).",
+        listed,
+        &["E016", "E020", "E021"],
+        NotApplicable,
+    );
+
+    // Signature tricks.
+    let mut malleable = env.clone();
+    let s_plus_l = add_group_order(&B64.decode(&env.signatures[0].sig).unwrap());
+    malleable.signatures[0].sig = B64.encode(&s_plus_l);
+    let mut e = entries(&base);
+    set(&mut e, "signature.json", malleable.to_canonical_bytes());
+    b.invalid(
+        "E033_malleable_signature.zip",
+        "The signature's S replaced by S + L, which lax verifiers accept.",
+        rebuild(&e),
+        &["E033"],
+        Fail,
+    );
+
+    // Caps, lowered for the vector (index.json says which).
+    b.over_cap(
+        "E051_archive_over_cap.zip",
+        "A valid bundle checked with max_archive_bytes = 4096.",
+        base.clone(),
+        "max_archive_bytes",
+        4096,
+        "E051",
+    );
+    b.over_cap(
+        "E052_entry_over_cap.zip",
+        "A valid bundle checked with max_entry_bytes = 1024.",
+        base.clone(),
+        "max_entry_bytes",
+        1024,
+        "E052",
+    );
+    b.over_cap(
+        "E053_manifest_over_cap.zip",
+        "A valid bundle checked with max_manifest_bytes = 1024.",
+        base.clone(),
+        "max_manifest_bytes",
+        1024,
+        "E053",
+    );
+    b.over_cap(
+        "E054_signature_over_cap.zip",
+        "A valid bundle checked with max_signature_bytes = 256.",
+        base.clone(),
+        "max_signature_bytes",
+        256,
+        "E054",
+    );
+    b.over_cap(
+        "E057_text_over_cap.zip",
+        "A valid bundle checked with max_text_bytes = 100.",
+        base.clone(),
+        "max_text_bytes",
+        100,
+        "E057",
+    );
     b.out
+}
+
+/// S + L, where L is the order of the Ed25519 base point: the same
+/// signature to a lax verifier, a non-canonical one to a strict verifier.
+fn add_group_order(sig: &[u8]) -> Vec<u8> {
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut out = sig.to_vec();
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let v = out[32 + i] as u16 + L[i] as u16 + carry;
+        out[32 + i] = v as u8;
+        carry = v >> 8;
+    }
+    out
 }
