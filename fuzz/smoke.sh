@@ -1,0 +1,24 @@
+#!/bin/sh
+# Fuzz smoke run: each target for SECONDS (default 60), seeded with the spec
+# vectors. Needs cargo-fuzz (`cargo install cargo-fuzz`); runs on the stable
+# toolchain through RUSTC_BOOTSTRAP=1. Prints runs per target; exits non-zero
+# on any crash, leaving the reproducer under fuzz/artifacts/.
+set -eu
+cd "$(dirname "$0")"
+seconds=${1:-60}
+export RUSTC_BOOTSTRAP=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/verify_bundle" "$work/parse_manifest"
+cp ../spec/vectors/valid/*.zip ../spec/vectors/invalid/*.zip "$work/verify_bundle/"
+for z in ../spec/vectors/valid/*.zip; do
+    unzip -p "$z" manifest.json >"$work/parse_manifest/$(basename "$z" .zip).json" 2>/dev/null || true
+done
+cargo fuzz build 2>&1 | tail -n 2
+for target in verify_bundle parse_manifest; do
+    cargo fuzz run "$target" "$work/$target" -- \
+        -max_total_time="$seconds" -rss_limit_mb=1024 -max_len=262144 -print_final_stats=1 \
+        >"$work/$target.log" 2>&1 || { tail -n 40 "$work/$target.log"; echo "fuzz: $target crashed" >&2; exit 1; }
+    runs=$(grep -E '^stat::number_of_executed_units' "$work/$target.log" | awk '{print $2}')
+    echo "fuzz: $target: ${runs:-?} runs in ${seconds}s, no crash"
+done
