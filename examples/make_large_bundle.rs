@@ -26,7 +26,7 @@ impl Read for Filler {
         let n = (buf.len() as u64).min(self.remaining) as usize;
         for b in &mut buf[..n] {
             self.counter += 1;
-            *b = if self.counter % 64 == 0 {
+            *b = if self.counter.is_multiple_of(64) {
                 b'\n'
             } else {
                 b'a' + (self.counter % 26) as u8
