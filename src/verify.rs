@@ -97,6 +97,10 @@ pub struct Report {
     pub state: State,
     /// True when there is no error finding.
     pub passed: bool,
+    /// False when the bundle was too broken for every step to run (the
+    /// container could not be parsed, or no manifest could be read): the
+    /// findings then cover only the steps that ran.
+    pub complete: bool,
     /// The signer named in the manifest, if any.
     pub signer: Option<SignerInfo>,
     /// Every problem found, in step order.
@@ -112,6 +116,7 @@ impl Report {
             bundle_id: None,
             state: State::Invalid,
             passed: false,
+            complete: false,
             signer: None,
             findings,
             manifest: None,
@@ -306,10 +311,12 @@ pub fn verify_reader<R: Read + Seek>(
 
     findings.sort_by_key(|f| f.step);
     let passed = !findings.iter().any(|f| f.severity == Severity::Error);
+    let complete = manifest.is_some();
     Ok(Report {
         bundle_id,
         state,
         passed,
+        complete,
         signer,
         findings,
         manifest,

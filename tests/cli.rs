@@ -530,6 +530,7 @@ fn verify_json_deserialises_to_the_documented_shape() {
         bundle_id: Option<String>,
         state: String,
         passed: bool,
+        complete: bool,
         signer: Option<Signer>,
         findings: Vec<F>,
         manifest: Option<serde_json::Value>,
@@ -565,7 +566,7 @@ fn verify_json_deserialises_to_the_documented_shape() {
         (2, 1, 1)
     );
     let g = &doc.bundles[0];
-    assert!(g.path.ends_with("a.zip") && g.passed && g.state == "verified-trusted");
+    assert!(g.path.ends_with("a.zip") && g.passed && g.complete && g.state == "verified-trusted");
     assert!(g.bundle_id.as_ref().unwrap().starts_with("sha256:"));
     let s = g.signer.as_ref().unwrap();
     assert!(s.signature_valid && s.trusted == Some(true) && s.key_id.starts_with("sha256:"));

@@ -78,3 +78,15 @@ fn a_bundle_made_with_another_key_is_untrusted_not_invalid() {
     assert_eq!(r.state, provseal::verify::State::IntactUntrusted);
     assert!(!r.passed);
 }
+
+#[test]
+fn a_report_says_when_verification_stopped_early() {
+    let opts = options(&[&test_key()], false);
+    assert!(!verify_bytes(b"", &opts).complete);
+    let p = pack_example(Some(&test_key()));
+    assert!(verify_bytes(&p.bytes, &opts).complete);
+    let mut e = entries(&p.bytes);
+    e.retain(|(n, _)| n != "manifest.json");
+    let r = verify_bytes(&rebuild(&e), &opts);
+    assert!(!r.complete && !r.passed);
+}

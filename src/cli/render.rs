@@ -75,6 +75,9 @@ pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
                 .ok();
             }
         }
+        if !r.complete {
+            writeln!(out, "  (verification stopped early: the bundle is too broken for the later steps to run)").ok();
+        }
         if let Some(src) = citation_source(r) {
             write!(
                 out,
