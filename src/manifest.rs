@@ -176,14 +176,21 @@ pub fn format_captured_at(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// The canonical JSON serialisation of spec §5.1, shared by the manifest and
+/// the signature envelope: pretty-printed with two-space indentation, keys
+/// in declaration order, raw UTF-8, minimal escapes, one final LF.
+pub fn canonical_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value)
+        .expect("serialising plain structs with string keys cannot fail");
+    out.push(b'\n');
+    out
+}
+
 impl Manifest {
     /// The canonical bytes (spec §5.1): pretty JSON with two-space indent,
     /// keys in schema order, raw UTF-8, minimal escapes, one final LF.
     pub fn to_canonical_bytes(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .expect("serialising plain structs with string keys cannot fail");
-        out.push(b'\n');
-        out
+        canonical_json(self)
     }
 
     /// The `captured_at` time, if it is well formed.

@@ -180,10 +180,7 @@ pub struct EnvelopeSignature {
 impl Envelope {
     /// Canonical bytes: the same JSON conventions as the manifest (§5.1).
     pub fn to_canonical_bytes(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .expect("serialising plain structs with string keys cannot fail");
-        out.push(b'\n');
-        out
+        crate::manifest::canonical_json(self)
     }
 }
 

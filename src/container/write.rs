@@ -73,16 +73,7 @@ impl<W: Write + Seek> CanonicalZipWriter<W> {
         let c = &mut self.central;
         c.extend_from_slice(&CENTRAL_SIG.to_le_bytes());
         c.extend_from_slice(&VERSION_MADE_BY.to_le_bytes());
-        c.extend_from_slice(&VERSION_NEEDED.to_le_bytes());
-        c.extend_from_slice(&FLAGS.to_le_bytes());
-        c.extend_from_slice(&METHOD_STORED.to_le_bytes());
-        c.extend_from_slice(&DOS_TIME.to_le_bytes());
-        c.extend_from_slice(&DOS_DATE.to_le_bytes());
-        c.extend_from_slice(&summary.crc32.to_le_bytes());
-        c.extend_from_slice(&size.to_le_bytes());
-        c.extend_from_slice(&size.to_le_bytes());
-        c.extend_from_slice(&name_len.to_le_bytes());
-        c.extend_from_slice(&0u16.to_le_bytes()); // extra field length
+        shared_fields(c, summary.crc32, size, name_len);
         c.extend_from_slice(&0u16.to_le_bytes()); // comment length
         c.extend_from_slice(&0u16.to_le_bytes()); // disk number start
         c.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
@@ -131,18 +122,24 @@ pub fn local_header(name: &str, crc32: u32, size: u32) -> io::Result<Vec<u8>> {
     let name_len = u16::try_from(name.len()).map_err(|_| too_big("an entry name"))?;
     let mut h = Vec::with_capacity(LOCAL_LEN + name.len());
     h.extend_from_slice(&LOCAL_SIG.to_le_bytes());
-    h.extend_from_slice(&VERSION_NEEDED.to_le_bytes());
-    h.extend_from_slice(&FLAGS.to_le_bytes());
-    h.extend_from_slice(&METHOD_STORED.to_le_bytes());
-    h.extend_from_slice(&DOS_TIME.to_le_bytes());
-    h.extend_from_slice(&DOS_DATE.to_le_bytes());
-    h.extend_from_slice(&crc32.to_le_bytes());
-    h.extend_from_slice(&size.to_le_bytes());
-    h.extend_from_slice(&size.to_le_bytes());
-    h.extend_from_slice(&name_len.to_le_bytes());
-    h.extend_from_slice(&0u16.to_le_bytes()); // extra field length
+    shared_fields(&mut h, crc32, size, name_len);
     h.extend_from_slice(name.as_bytes());
     Ok(h)
+}
+
+/// The 26 bytes that local and central headers share, from "version needed"
+/// to "extra field length" (spec §3.2).
+fn shared_fields(out: &mut Vec<u8>, crc32: u32, size: u32, name_len: u16) {
+    out.extend_from_slice(&VERSION_NEEDED.to_le_bytes());
+    out.extend_from_slice(&FLAGS.to_le_bytes());
+    out.extend_from_slice(&METHOD_STORED.to_le_bytes());
+    out.extend_from_slice(&DOS_TIME.to_le_bytes());
+    out.extend_from_slice(&DOS_DATE.to_le_bytes());
+    out.extend_from_slice(&crc32.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&name_len.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // extra field length
 }
 
 /// Copies what it reads into `out`, so data is hashed and written in one pass.

@@ -83,15 +83,20 @@ pub fn codes(r: &Report) -> Vec<String> {
     c
 }
 
-/// The entries of a well-formed archive, in order.
-pub fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let c = read_container(
+/// The parsed container of a well-formed archive.
+pub fn container(bytes: &[u8]) -> provseal::container::Container {
+    read_container(
         &mut Cursor::new(bytes),
         bytes.len() as u64,
         &Limits::default(),
     )
     .unwrap()
-    .unwrap();
+    .unwrap()
+}
+
+/// The entries of a well-formed archive, in order.
+pub fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let c = container(bytes);
     c.entries
         .iter()
         .map(|e| {
@@ -148,13 +153,7 @@ pub fn edit_manifest(
 
 /// Offsets of an entry's local and central headers.
 pub fn header_offsets(bytes: &[u8], name: &str) -> (usize, usize) {
-    let c = read_container(
-        &mut Cursor::new(bytes),
-        bytes.len() as u64,
-        &Limits::default(),
-    )
-    .unwrap()
-    .unwrap();
+    let c = container(bytes);
     let e = c.entries.iter().find(|e| e.name == name).unwrap();
     let local = e.header_offset as usize;
     let sig = [0x50, 0x4b, 0x01, 0x02];
