@@ -704,6 +704,39 @@ pub fn all() -> Vec<Vector> {
         Fail,
     );
 
+    let mut descriptor = base.clone();
+    patch_both(&mut descriptor, "README.txt", 6, &0x0808u16.to_le_bytes());
+    b.invalid(
+        "E002_data_descriptor_flag.zip",
+        "README.txt flagged as followed by a data descriptor.",
+        descriptor,
+        &["E002"],
+        NotApplicable,
+    );
+    let mut raw = raw_entries(&base);
+    // An "extended timestamp" field (0x5455), the extra field ZIP tools add most often.
+    let ts = vec![0x55, 0x54, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00];
+    raw[0].local_extra = ts.clone();
+    raw[0].central_extra = ts;
+    b.invalid(
+        "E002_extra_field.zip",
+        "README.txt carries an extended-timestamp extra field.",
+        raw_archive(&raw),
+        &["E002"],
+        NotApplicable,
+    );
+    let mut commented = base.clone();
+    let n = commented.len();
+    commented[n - 2..].copy_from_slice(&7u16.to_le_bytes());
+    commented.extend_from_slice(b"comment");
+    b.invalid(
+        "E002_archive_comment.zip",
+        "The end record carries a 7-byte archive comment.",
+        commented,
+        &["E002"],
+        NotApplicable,
+    );
+
     // Archive-level tricks.
     let mut two_ends = base.clone();
     two_ends.extend_from_slice(&base[base.len() - 22..]);
