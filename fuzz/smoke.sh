@@ -9,13 +9,14 @@ seconds=${1:-60}
 export RUSTC_BOOTSTRAP=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/verify_bundle" "$work/parse_manifest"
+mkdir -p "$work/verify_bundle" "$work/parse_manifest" "$work/extract_html"
+cp ../examples/article.html ../examples/article.txt "$work/extract_html/"
 cp ../spec/vectors/valid/*.zip ../spec/vectors/invalid/*.zip "$work/verify_bundle/"
 for z in ../spec/vectors/valid/*.zip; do
     unzip -p "$z" manifest.json >"$work/parse_manifest/$(basename "$z" .zip).json" 2>/dev/null || true
 done
 cargo fuzz build 2>&1 | tail -n 2
-for target in verify_bundle parse_manifest; do
+for target in verify_bundle parse_manifest extract_html; do
     cargo fuzz run "$target" "$work/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=1024 -max_len=262144 -print_final_stats=1 \
         >"$work/$target.log" 2>&1 || { tail -n 40 "$work/$target.log"; echo "fuzz: $target crashed" >&2; exit 1; }
