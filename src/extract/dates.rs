@@ -18,6 +18,9 @@ static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static YMD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b").expect("static regex"));
+static CJK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]").expect("static regex")
+});
 static DMY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").expect("static regex"));
 
@@ -81,6 +84,9 @@ pub fn normalise_published(raw: &str) -> Option<String> {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(t.date().format("%Y-%m-%d").to_string());
         }
+    }
+    if let Some(c) = CJK.captures(s) {
+        return ymd(&c[1], c[2].parse().ok()?, &c[3]);
     }
     if let Some(c) = YMD.captures(s) {
         return ymd(&c[1], c[2].parse().ok()?, &c[3]);
