@@ -263,6 +263,7 @@ pub fn extract_html(bytes: &[u8]) -> Extracted {
             .filter(|d| date_on_page(&decoded, *d))
             .map(|d| d.format("%Y-%m-%d").to_string())
     });
+    let authors = clean_authors(authors, site.as_deref());
     let text = engine
         .as_ref()
         .and_then(|r| main_text(&r.content_html, title.as_deref(), &authors))
@@ -413,6 +414,56 @@ fn is_byline(line: &str, authors: &[String]) -> bool {
             || (!authors.is_empty()
                 && authors.iter().all(|a| line.contains(a.as_str()))
                 && line.len() < 3 * authors.join(" ").len() + 10))
+}
+
+/// Credit lines as pages write them, reduced to names: "By " and its
+/// equivalents dropped, placeholders ("admin", "Posted") and the outlet itself
+/// (or a domain name) removed, since the outlet is recorded as publisher.
+fn clean_authors(authors: Vec<String>, publisher: Option<&str>) -> Vec<String> {
+    const PREFIXES: [&str; 9] = [
+        "Posted by ",
+        "Written by ",
+        "Artikel von ",
+        "By ",
+        "by ",
+        "Von ",
+        "von ",
+        "Vom ",
+        "Par ",
+    ];
+    const PLACEHOLDERS: [&str; 8] = [
+        "posted",
+        "publisher",
+        "admin",
+        "administrator",
+        "author",
+        "unknown",
+        "guest",
+        "staff",
+    ];
+    const TLDS: [&str; 8] = [".com", ".net", ".org", ".de", ".at", ".ch", ".uk", ".fr"];
+    let mut out: Vec<String> = Vec::new();
+    for a in authors {
+        let mut name = a.trim().to_string();
+        for p in PREFIXES {
+            if let Some(rest) = name.strip_prefix(p) {
+                name = rest.trim().to_string();
+            }
+        }
+        let lower = name.to_lowercase();
+        let is_outlet = publisher.is_some_and(|p| p.eq_ignore_ascii_case(&name))
+            || lower.contains("www.")
+            || TLDS.iter().any(|t| lower.ends_with(t));
+        if name.is_empty()
+            || PLACEHOLDERS.contains(&lower.as_str())
+            || is_outlet
+            || out.contains(&name)
+        {
+            continue;
+        }
+        out.push(name);
+    }
+    out
 }
 
 /// "Headline | Site" and "Headline - Site" lose the site part.
@@ -609,6 +660,22 @@ mod tests {
         assert_eq!(e.title.as_deref(), Some("Caf\u{e9} news"));
         assert_eq!(e.text, "Un caf\u{e9}.\n");
         assert_eq!(e.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn author_credits_are_reduced_to_names() {
+        let got = clean_authors(
+            vec![
+                "By Ann Lee".into(),
+                "admin".into(),
+                "Example News".into(),
+                "kath.net".into(),
+                "Bo Kim".into(),
+                "Ann Lee".into(),
+            ],
+            Some("Example News"),
+        );
+        assert_eq!(got, vec!["Ann Lee", "Bo Kim"]);
     }
 
     #[test]
