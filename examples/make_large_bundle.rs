@@ -84,6 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 name: "provseal".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
             },
+            http: None,
         },
         files: vec![
             entry(

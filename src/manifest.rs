@@ -109,6 +109,41 @@ pub struct Capture {
     pub method: CaptureMethod,
     /// The tool that made the bundle.
     pub tool: Tool,
+    /// What the server answered, for method `http`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpCapture>,
+}
+
+/// The HTTP exchange behind a capture; the full requests and responses are
+/// in the bundle's WARC file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpCapture {
+    /// The URL asked for.
+    pub requested_url: String,
+    /// Each redirect followed, in order.
+    pub redirects: Vec<HttpHop>,
+    /// The URL of the final response.
+    pub final_url: String,
+    /// The final response's status code.
+    pub status: u16,
+    /// The final response's media type, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The character encoding the page was decoded with for extraction.
+    pub charset: String,
+    /// When the final response arrived (UTC, RFC 3339).
+    pub retrieved_at: String,
+}
+
+/// One redirect response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpHop {
+    /// The URL that answered with a redirect.
+    pub url: String,
+    /// Its status code (301, 302, 303, 307, 308).
+    pub status: u16,
 }
 
 /// How the input reached provseal.
@@ -119,6 +154,8 @@ pub enum CaptureMethod {
     LocalFile,
     /// Bytes read from standard input by `pack -`.
     Stdin,
+    /// Fetched over HTTP(S) by `capture`.
+    Http,
 }
 
 /// Name and version of the tool that made a bundle.
@@ -141,6 +178,8 @@ pub enum FileRole {
     Text,
     /// The input exactly as given.
     Source,
+    /// The HTTP requests and responses as WARC/1.1 records.
+    Warc,
 }
 
 /// One listed file.
@@ -319,6 +358,34 @@ impl Manifest {
                 ),
             )),
         }
+        match (&self.capture.method, &self.capture.http) {
+            (CaptureMethod::Http, None) => p.push(invalid(
+                "/capture",
+                "method http needs the http object".into(),
+            )),
+            (CaptureMethod::Http, Some(h)) => {
+                let urls = std::iter::once(&h.requested_url)
+                    .chain(h.redirects.iter().map(|r| &r.url))
+                    .chain(std::iter::once(&h.final_url));
+                if urls.clone().any(|u| !is_http_url(u)) {
+                    p.push(invalid(
+                        "/capture/http",
+                        "a URL of the exchange is not an absolute http(s) URL".into(),
+                    ));
+                }
+                if DateTime::parse_from_rfc3339(&h.retrieved_at).is_err() {
+                    p.push(invalid(
+                        "/capture/http/retrieved_at",
+                        format!("{:?} is not RFC 3339", h.retrieved_at),
+                    ));
+                }
+            }
+            (_, Some(_)) => p.push(invalid(
+                "/capture/http",
+                "only method http has an http object".into(),
+            )),
+            (_, None) => {}
+        }
         let originals = self.url_of(UrlRole::Original).count();
         if originals > 1 {
             p.push(invalid(
@@ -398,13 +465,24 @@ impl Manifest {
                 ));
             }
         }
-        for role in [FileRole::Readme, FileRole::Text, FileRole::Source] {
+        let http = self.capture.method == CaptureMethod::Http;
+        for role in [
+            FileRole::Readme,
+            FileRole::Text,
+            FileRole::Source,
+            FileRole::Warc,
+        ] {
             let n = self.files.iter().filter(|f| f.role == role).count();
-            if n != 1 {
+            let wanted = if role == FileRole::Warc {
+                usize::from(http)
+            } else {
+                1
+            };
+            if n != wanted {
                 p.push(Finding::new(
                     Code::ManifestFileListInvalid,
                     format!("{MANIFEST_PATH}#/files"),
-                    format!("{n} files have the role {role:?}; exactly one must"),
+                    format!("{n} files have the role {role:?}; {wanted} must"),
                 ));
             }
         }
@@ -474,6 +552,7 @@ mod tests {
                     name: "provseal".into(),
                     version: "0.1.0".into(),
                 },
+                http: None,
             },
             files: ["README.txt", "article/text.txt", "source/page.txt"]
                 .iter()

@@ -3,9 +3,9 @@
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 /// Decodes input bytes to text: a byte-order mark wins, then the declared
-/// charset (from an HTML `<meta>`), then UTF-8 if the bytes are valid UTF-8,
-/// then Windows-1252, which is what browsers assume for unlabelled legacy
-/// pages. Returns the text and the name of the encoding used.
+/// charset (from HTTP or an HTML `<meta>`), then UTF-8 if the bytes are
+/// valid UTF-8, then the encoding `chardetng` detects, as browsers do for
+/// unlabelled legacy pages. Returns the text and the name of the encoding used.
 pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -19,8 +19,12 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> (String, &'static str) {
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), encoding_rs::UTF_8.name()),
         Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text.into_owned(), encoding_rs::WINDOWS_1252.name())
+            // Unlabelled legacy bytes: guess as browsers do.
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(bytes, true);
+            let enc = detector.guess(None, true);
+            let (text, _, _) = enc.decode(bytes);
+            (text.into_owned(), enc.name())
         }
     }
 }

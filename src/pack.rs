@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::capture::Fetched;
 use crate::container::CanonicalZipWriter;
 use crate::digest::Sha256Digest;
 use crate::extract::{self, Extracted, InputKind, dates::normalise_published};
@@ -209,7 +210,115 @@ pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackErro
     let kind = InputKind::detect(req.name_hint.as_deref(), &req.input);
     let extracted = extract::extract(kind, &req.input);
     let (article, urls) = resolve_metadata(&extracted, &req.overrides)?;
+    let capture = Capture {
+        captured_at: format_captured_at(&req.captured_at),
+        method: req.method,
+        tool: this_tool(),
+        http: None,
+    };
+    let source = (
+        file_entry(
+            kind.source_path(),
+            &req.input,
+            kind.media_type(),
+            FileRole::Source,
+        ),
+        &req.input[..],
+    );
+    assemble(article, urls, capture, &extracted.text, vec![source], key)
+}
 
+/// Entry name of the WARC records of a capture.
+pub const WARC_PATH: &str = "capture/capture.warc";
+
+/// Builds the bundle of a page fetched over HTTP: the decoded body as the
+/// source, the whole exchange (every redirect) as WARC records, the text
+/// and metadata extracted with the charset the server declared. The URL
+/// requested is the original unless `overrides` names another original, in
+/// which case it is recorded as a repost.
+pub fn pack_fetched(
+    fetched: &Fetched,
+    overrides: &Overrides,
+    captured_at: DateTime<Utc>,
+    key: Option<&KeyPair>,
+) -> Result<Packed, PackError> {
+    let last = fetched.last();
+    let requested = fetched
+        .exchanges
+        .first()
+        .map(|e| e.url.clone())
+        .unwrap_or_default();
+    let kind = match last.media_type().as_deref() {
+        Some("text/plain") => InputKind::Text,
+        Some(_) => InputKind::Html,
+        None => InputKind::detect(None, &fetched.body),
+    };
+    let http_charset = last.charset();
+    let extracted = extract::extract_with_charset(kind, &fetched.body, http_charset.as_deref());
+    let mut ov = overrides.clone();
+    if ov.original_url.is_some() || extracted.original_url.is_some() {
+        if !ov.repost_urls.contains(&requested) {
+            ov.repost_urls.insert(0, requested.clone());
+        }
+    } else {
+        ov.original_url = Some(requested.clone());
+    }
+    let (article, urls) = resolve_metadata(&extracted, &ov)?;
+    let http = HttpCapture {
+        requested_url: requested,
+        redirects: fetched.exchanges[..fetched.exchanges.len() - 1]
+            .iter()
+            .map(|e| HttpHop {
+                url: e.url.clone(),
+                status: e.status,
+            })
+            .collect(),
+        final_url: last.url.clone(),
+        status: last.status,
+        content_type: last.header("content-type").map(str::to_string),
+        charset: extracted.encoding.clone(),
+        retrieved_at: format_captured_at(&last.retrieved_at),
+    };
+    let capture = Capture {
+        captured_at: format_captured_at(&captured_at),
+        method: CaptureMethod::Http,
+        tool: this_tool(),
+        http: Some(http),
+    };
+    let warc = crate::capture::warc::write_warc(fetched);
+    let media = last
+        .media_type()
+        .unwrap_or_else(|| kind.media_type().to_string());
+    let files = vec![
+        (
+            file_entry(kind.source_path(), &fetched.body, &media, FileRole::Source),
+            &fetched.body[..],
+        ),
+        (
+            file_entry(WARC_PATH, &warc, "application/warc", FileRole::Warc),
+            &warc[..],
+        ),
+    ];
+    assemble(article, urls, capture, &extracted.text, files, key)
+}
+
+fn this_tool() -> Tool {
+    Tool {
+        name: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }
+}
+
+/// Lays out the README, the text and `extra` files with the manifest and
+/// signature in the canonical layout.
+fn assemble(
+    article: Article,
+    urls: Vec<UrlRecord>,
+    capture: Capture,
+    text: &str,
+    extra: Vec<(FileEntry, &[u8])>,
+    key: Option<&KeyPair>,
+) -> Result<Packed, PackError> {
     let mut files: Vec<(FileEntry, &[u8])> = vec![
         (
             file_entry(
@@ -223,22 +332,14 @@ pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackErro
         (
             file_entry(
                 TEXT_PATH,
-                extracted.text.as_bytes(),
+                text.as_bytes(),
                 "text/plain; charset=utf-8",
                 FileRole::Text,
             ),
-            extracted.text.as_bytes(),
-        ),
-        (
-            file_entry(
-                kind.source_path(),
-                &req.input,
-                kind.media_type(),
-                FileRole::Source,
-            ),
-            &req.input,
+            text.as_bytes(),
         ),
     ];
+    files.extend(extra);
     files.sort_by(|a, b| a.0.path.as_bytes().cmp(b.0.path.as_bytes()));
 
     let manifest = Manifest {
@@ -246,14 +347,7 @@ pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackErro
         version: FORMAT_VERSION,
         article,
         urls,
-        capture: Capture {
-            captured_at: format_captured_at(&req.captured_at),
-            method: req.method,
-            tool: Tool {
-                name: env!("CARGO_PKG_NAME").into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
-        },
+        capture,
         files: files.iter().map(|(f, _)| f.clone()).collect(),
         signer: key.map(KeyPair::signer_record),
     };

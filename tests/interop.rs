@@ -205,7 +205,14 @@ fn manifests_validate_against_the_manifest_schema() {
     let Some(v) = load_schema("spec/manifest-v1.schema.json") else {
         return;
     };
-    for p in [pack_example(Some(&test_key())), pack_example(None)] {
+    let captured =
+        provseal::pack::pack_fetched(&synthetic_fetch(), &Default::default(), captured_at(), None)
+            .unwrap();
+    for p in [
+        pack_example(Some(&test_key())),
+        pack_example(None),
+        captured,
+    ] {
         assert_valid(&v, &serde_json::to_value(&p.manifest).unwrap());
     }
     let mut bad = serde_json::to_value(pack_example(None).manifest).unwrap();

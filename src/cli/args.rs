@@ -19,6 +19,8 @@ pub enum Command {
     Key(KeyCommand),
     /// Pack a saved article (.txt or .html, or - for stdin) into a signed bundle.
     Pack(Box<PackArgs>),
+    /// Fetch a page over HTTP(S) and pack it, with every request and response as WARC records.
+    Capture(Box<CaptureArgs>),
     /// Verify bundles: container, files, signature, trust. Exit 0 only if every bundle verified.
     Verify(VerifyArgs),
     /// Verify a bundle, then print a citation of it.
@@ -49,25 +51,32 @@ pub enum KeyCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct PackArgs {
-    /// The article: a .txt or .html file, or - to read standard input.
-    pub input: PathBuf,
+pub struct SignArgs {
     /// Private key (PKCS#8 PEM) to sign with.
     #[arg(long, required_unless_present = "unsigned")]
     pub key: Option<PathBuf>,
     /// Make an unsigned bundle (verifiers refuse it unless told otherwise).
     #[arg(long, conflicts_with = "key")]
     pub unsigned: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutArgs {
     /// Where to write the bundle.
     #[arg(short = 'o', long = "out")]
     pub out: PathBuf,
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Metadata given by hand; each value wins over what is extracted.
+#[derive(Debug, Args)]
+pub struct MetaArgs {
     /// URL where the outlet first published the article.
     #[arg(long)]
     pub original_url: Option<String>,
-    /// URL where this copy was found (repeatable).
+    /// URL where a copy was found (repeatable).
     #[arg(long = "repost-url")]
     pub repost_urls: Vec<String>,
     /// Headline.
@@ -91,9 +100,45 @@ pub struct PackArgs {
     /// Language tag (BCP 47), e.g. en or ko-KR.
     #[arg(long)]
     pub language: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The article: a .txt or .html file, or - to read standard input.
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub sign: SignArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub meta: MetaArgs,
     /// Capture time, RFC 3339 (default: now, to the second).
     #[arg(long)]
     pub captured_at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// The page to capture (http or https).
+    pub url: String,
+    #[command(flatten)]
+    pub sign: SignArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub meta: MetaArgs,
+    /// Seconds to wait for each response.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Largest body accepted, in bytes (as sent and after gzip decoding).
+    #[arg(long, default_value_t = 50 << 20)]
+    pub max_bytes: u64,
+    /// User-Agent header to send.
+    #[arg(long, default_value = provseal::capture::DEFAULT_USER_AGENT)]
+    pub user_agent: String,
+    /// Keep a response with this non-2xx status as evidence (repeatable), e.g. 404.
+    #[arg(long = "allow-status")]
+    pub allow_status: Vec<u16>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

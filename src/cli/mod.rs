@@ -16,7 +16,10 @@ use provseal::pack::{self, Overrides, PackRequest};
 use provseal::sign::{self, KeyPair};
 use provseal::verify::{self, VerifyOptions};
 
-use args::{CiteFormat, Cli, Command, KeyCommand, PackArgs, TrustArgs};
+use args::{
+    CaptureArgs, CiteFormat, Cli, Command, KeyCommand, MetaArgs, OutArgs, PackArgs, SignArgs,
+    TrustArgs,
+};
 
 /// An operational error: one line naming the file and the problem.
 pub type CliResult = Result<ExitCode, String>;
@@ -25,6 +28,7 @@ pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Key(KeyCommand::Generate { out }) => key_generate(&out),
         Command::Pack(a) => pack_cmd(*a),
+        Command::Capture(a) => capture_cmd(*a),
         Command::Verify(a) => verify_cmd(&a.bundles, &a.trust, a.json),
         Command::Cite(a) => cite_cmd(&a.bundle, a.format, &a.archive, &a.trust),
         Command::Inspect { bundle } => inspect_cmd(&bundle),
@@ -103,36 +107,63 @@ fn read_input(input: &Path) -> Result<(Vec<u8>, Option<String>, CaptureMethod), 
     }
 }
 
+impl MetaArgs {
+    fn into_overrides(self) -> Overrides {
+        Overrides {
+            title: self.title,
+            subtitle: self.subtitle,
+            authors: self.authors,
+            publisher: self.publisher,
+            section: self.section,
+            published: self.published,
+            language: self.language,
+            original_url: self.original_url,
+            repost_urls: self.repost_urls,
+        }
+    }
+}
+
+fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
+    s.key.as_deref().map(read_key).transpose()
+}
+
+fn refuse_existing(o: &OutArgs) -> Result<(), String> {
+    if !o.force && o.out.exists() {
+        return Err(format!(
+            "{}: already exists (use --force to replace it)",
+            o.out.display()
+        ));
+    }
+    Ok(())
+}
+
+fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
+    pack::write_atomically(&o.out, &packed.bytes, o.force).map_err(|e| e.to_string())?;
+    println!("{}", packed.bundle_id);
+    eprintln!(
+        "wrote {} ({} bytes): {}",
+        o.out.display(),
+        packed.bytes.len(),
+        packed.manifest.article.title
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn pack_cmd(a: PackArgs) -> CliResult {
-    let key = a.key.as_deref().map(read_key).transpose()?;
+    let key = signing_key(&a.sign)?;
     let captured_at = match &a.captured_at {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map_err(|e| format!("--captured-at: {s:?} is not an RFC 3339 time: {e}"))?
             .with_timezone(&Utc),
         None => Utc::now().trunc_subsecs(0),
     };
-    if !a.force && a.out.exists() {
-        return Err(format!(
-            "{}: already exists (use --force to replace it)",
-            a.out.display()
-        ));
-    }
+    refuse_existing(&a.out)?;
     let (input, name_hint, method) = read_input(&a.input)?;
     let req = PackRequest {
         input,
         name_hint,
         method,
-        overrides: Overrides {
-            title: a.title,
-            subtitle: a.subtitle,
-            authors: a.authors,
-            publisher: a.publisher,
-            section: a.section,
-            published: a.published,
-            language: a.language,
-            original_url: a.original_url,
-            repost_urls: a.repost_urls,
-        },
+        overrides: a.meta.into_overrides(),
         captured_at,
     };
     let label = if a.input.as_os_str() == "-" {
@@ -141,15 +172,30 @@ fn pack_cmd(a: PackArgs) -> CliResult {
         a.input.display().to_string()
     };
     let packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
-    pack::write_atomically(&a.out, &packed.bytes, a.force).map_err(|e| e.to_string())?;
-    println!("{}", packed.bundle_id);
-    eprintln!(
-        "wrote {} ({} bytes): {}",
-        a.out.display(),
-        packed.bytes.len(),
-        packed.manifest.article.title
-    );
-    Ok(ExitCode::SUCCESS)
+    write_bundle(&a.out, &packed)
+}
+
+fn capture_cmd(a: CaptureArgs) -> CliResult {
+    let key = signing_key(&a.sign)?;
+    refuse_existing(&a.out)?;
+    let opts = provseal::capture::FetchOptions {
+        timeout: std::time::Duration::from_secs(a.timeout.max(1)),
+        max_bytes: a.max_bytes,
+        user_agent: a.user_agent,
+        allow_status: a.allow_status,
+        max_redirects: 10,
+    };
+    let clock = || Utc::now().trunc_subsecs(0);
+    let fetched = provseal::capture::fetch(&a.url, &opts, &clock).map_err(|e| e.to_string())?;
+    let captured_at = fetched.last().retrieved_at;
+    let packed = pack::pack_fetched(
+        &fetched,
+        &a.meta.into_overrides(),
+        captured_at,
+        key.as_ref(),
+    )
+    .map_err(|e| format!("{}: {e}", a.url))?;
+    write_bundle(&a.out, &packed)
 }
 
 fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {

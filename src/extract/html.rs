@@ -128,7 +128,16 @@ fn meta_all(doc: &Html, key: &str) -> Vec<String> {
 
 /// Extracts from an HTML page.
 pub fn extract_html(bytes: &[u8]) -> Extracted {
-    let declared = sniff_charset(bytes);
+    extract_html_with(bytes, None)
+}
+
+/// As [`extract_html`], with a charset declared by a server, which wins
+/// over `<meta charset>`.
+pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted {
+    let declared = http_charset
+        .filter(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()).is_some())
+        .map(str::to_string)
+        .or_else(|| sniff_charset(bytes));
     let (decoded, encoding) = decode(bytes, declared.as_deref());
     let doc = Html::parse_document(&decoded);
     let ld = json_ld_articles(&doc);

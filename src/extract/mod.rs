@@ -95,9 +95,15 @@ pub struct Extracted {
 
 /// Extracts metadata and text from input bytes of the given kind.
 pub fn extract(kind: InputKind, bytes: &[u8]) -> Extracted {
+    extract_with_charset(kind, bytes, None)
+}
+
+/// As [`extract`], with the charset a server declared in `Content-Type`,
+/// which wins over what the document says about itself.
+pub fn extract_with_charset(kind: InputKind, bytes: &[u8], charset: Option<&str>) -> Extracted {
     match kind {
-        InputKind::Text => text::extract_text(bytes),
-        InputKind::Html => html::extract_html(bytes),
+        InputKind::Text => text::extract_text_with(bytes, charset),
+        InputKind::Html => html::extract_html_with(bytes, charset),
     }
 }
 

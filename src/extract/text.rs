@@ -52,7 +52,12 @@ fn is_breadcrumb(line: &str) -> bool {
 
 /// Extracts from a plain-text article.
 pub fn extract_text(bytes: &[u8]) -> Extracted {
-    let (decoded, encoding) = decode(bytes, None);
+    extract_text_with(bytes, None)
+}
+
+/// As [`extract_text`], with a charset declared by a server.
+pub fn extract_text_with(bytes: &[u8], charset: Option<&str>) -> Extracted {
+    let (decoded, encoding) = decode(bytes, charset);
     let text = normalise_text(&decoded);
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Extracted {

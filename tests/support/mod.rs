@@ -2,6 +2,7 @@
 //! low-level archive surgery for building broken bundles.
 #![allow(dead_code)]
 
+pub mod server;
 pub mod vectors;
 
 use std::io::Cursor;
@@ -246,4 +247,53 @@ pub fn raw_entries(bytes: &[u8]) -> Vec<RawEntry> {
             ..RawEntry::default()
         })
         .collect()
+}
+
+/// A fetch as the HTTP client would return it, built by hand so that the
+/// bundle made from it is reproducible: one redirect, then the page.
+pub fn synthetic_fetch() -> provseal::capture::Fetched {
+    use provseal::capture::{Exchange, Fetched};
+    let page = std::fs::read(repo_path("examples/article.html")).unwrap();
+    let when = captured_at();
+    let request = || {
+        vec![
+            ("Host".to_string(), "portal.example.net".to_string()),
+            (
+                "User-Agent".to_string(),
+                provseal::capture::DEFAULT_USER_AGENT.to_string(),
+            ),
+            ("Accept".to_string(), provseal::capture::ACCEPT.to_string()),
+            ("Accept-Encoding".to_string(), "gzip".to_string()),
+        ]
+    };
+    let redirect = Exchange {
+        url: "https://portal.example.net/r/991".into(),
+        request_headers: request(),
+        http_version: "HTTP/1.1".into(),
+        status: 301,
+        reason: "Moved Permanently".into(),
+        response_headers: vec![(
+            "location".into(),
+            "https://portal.example.net/news/991".into(),
+        )],
+        body: Vec::new(),
+        retrieved_at: when,
+    };
+    let final_page = Exchange {
+        url: "https://portal.example.net/news/991".into(),
+        request_headers: request(),
+        http_version: "HTTP/1.1".into(),
+        status: 200,
+        reason: "OK".into(),
+        response_headers: vec![
+            ("content-type".into(), "text/html; charset=utf-8".into()),
+            ("content-length".into(), page.len().to_string()),
+        ],
+        body: page.clone(),
+        retrieved_at: when,
+    };
+    Fetched {
+        exchanges: vec![redirect, final_page],
+        body: page,
+    }
 }

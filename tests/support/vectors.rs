@@ -208,6 +208,24 @@ pub fn all() -> Vec<Vector> {
         Pass,
     );
 
+    let captured = pack::pack_fetched(
+        &synthetic_fetch(),
+        &Overrides::default(),
+        captured_at(),
+        Some(&test),
+    )
+    .unwrap();
+    b.add(
+        "valid/captured_http.zip",
+        "A page captured over HTTP after one redirect, with its WARC records, signed and trusted.",
+        captured.bytes,
+        &[TEST],
+        false,
+        "verified-trusted",
+        &[],
+        Pass,
+    );
+
     b.invalid(
         "E001_empty.zip",
         "An empty file.",

@@ -1,0 +1,312 @@
+//! `provseal capture` against a real HTTP server on loopback (no mocks of
+//! the HTTP client): what a bundle keeps, redirects, encodings, every
+//! failure's message and exit code, and that nothing partial is left.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use support::server::{self, ARTICLE};
+use support::*;
+
+fn provseal() -> Command {
+    Command::cargo_bin("provseal").unwrap()
+}
+
+fn capture(dir: &Path, url: &str, extra: &[&str]) -> std::process::Output {
+    provseal()
+        .arg("capture")
+        .arg(url)
+        .arg("--unsigned")
+        .arg("-o")
+        .arg(dir.join("out.zip"))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn manifest_of(dir: &Path) -> provseal::manifest::Manifest {
+    let bytes = fs::read(dir.join("out.zip")).unwrap();
+    let r = verify_bytes(&bytes, &options(&[], true));
+    assert!(r.passed, "{:#?}", r.findings);
+    r.manifest.unwrap()
+}
+
+fn only_expected_files(dir: &Path) {
+    let names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.is_empty(), "left behind: {names:?}");
+}
+
+#[test]
+fn a_page_is_captured_with_its_exchange_and_verifies() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/article", s.base);
+    let out = capture(dir.path(), &url, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest_of(dir.path());
+    assert_eq!(m.capture.method, provseal::manifest::CaptureMethod::Http);
+    let http = m.capture.http.as_ref().unwrap();
+    assert_eq!(
+        (
+            http.requested_url.as_str(),
+            http.final_url.as_str(),
+            http.status
+        ),
+        (url.as_str(), url.as_str(), 200)
+    );
+    assert_eq!(http.charset, "UTF-8");
+    assert_eq!(m.original_url(), Some(url.as_str()));
+    assert_eq!(m.article.title, "Pier reopens after repairs");
+    assert_eq!(m.article.authors, vec!["Test Writer"]);
+    assert_eq!(
+        m.article.published.as_ref().unwrap().value.as_deref(),
+        Some("2024-05-02T09:00:00Z")
+    );
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    assert_eq!(get(&e, "source/page.html"), ARTICLE.as_bytes());
+    let text = String::from_utf8(get(&e, "article/text.txt").to_vec()).unwrap();
+    assert!(text.starts_with("The pier reopened on Thursday"), "{text}");
+    let warc = String::from_utf8_lossy(get(&e, "capture/capture.warc")).into_owned();
+    assert!(warc.contains(&format!("WARC-Target-URI: {url}")));
+    assert!(warc.contains("WARC-Type: request") && warc.contains("WARC-Type: response"));
+
+    // Privacy: only the documented headers, and never a cookie.
+    let reqs = s.requests.lock().unwrap();
+    for (_, headers) in reqs.iter() {
+        for (k, _) in headers {
+            assert!(
+                ["host", "user-agent", "accept", "accept-encoding"]
+                    .contains(&k.to_ascii_lowercase().as_str()),
+                "sent {k}"
+            );
+        }
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case("user-agent") && v.starts_with("provseal/"))
+        );
+    }
+}
+
+#[test]
+fn redirects_are_followed_and_recorded_and_a_given_original_makes_a_repost() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/chain", s.base);
+    let out = capture(
+        dir.path(),
+        &url,
+        &["--original-url", "https://news.example.org/pier"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest_of(dir.path());
+    let http = m.capture.http.as_ref().unwrap();
+    let hops: Vec<(String, u16)> = http
+        .redirects
+        .iter()
+        .map(|h| (h.url.clone(), h.status))
+        .collect();
+    assert_eq!(
+        hops,
+        vec![(url.clone(), 302), (format!("{}/moved", s.base), 301)]
+    );
+    assert_eq!(http.final_url, format!("{}/article", s.base));
+    assert_eq!(m.original_url(), Some("https://news.example.org/pier"));
+    assert_eq!(
+        m.url_of(provseal::manifest::UrlRole::Repost)
+            .collect::<Vec<_>>(),
+        vec![url.as_str()]
+    );
+    let warc = String::from_utf8_lossy(get(
+        &entries(&fs::read(dir.path().join("out.zip")).unwrap()),
+        "capture/capture.warc",
+    ))
+    .into_owned();
+    assert_eq!(warc.matches("WARC-Type: response").count(), 3);
+}
+
+#[test]
+fn gzip_chunked_and_legacy_charsets_are_decoded_but_kept_raw() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        capture(dir.path(), &format!("{}/gzip", s.base), &[])
+            .status
+            .success()
+    );
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    assert_eq!(
+        get(&e, "source/page.html"),
+        ARTICLE.as_bytes(),
+        "the source is the decoded page"
+    );
+    let warc = get(&e, "capture/capture.warc");
+    assert!(
+        warc.windows(2).any(|w| w == [0x1f, 0x8b]),
+        "the WARC keeps the gzip bytes as sent"
+    );
+
+    fs::remove_file(dir.path().join("out.zip")).unwrap();
+    assert!(
+        capture(dir.path(), &format!("{}/chunked", s.base), &[])
+            .status
+            .success()
+    );
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    assert_eq!(get(&e, "source/page.html"), ARTICLE.as_bytes());
+
+    fs::remove_file(dir.path().join("out.zip")).unwrap();
+    assert!(
+        capture(dir.path(), &format!("{}/latin1", s.base), &[])
+            .status
+            .success()
+    );
+    let m = manifest_of(dir.path());
+    assert_eq!(m.article.title, "Caf\u{e9} reopens");
+    assert_eq!(m.capture.http.as_ref().unwrap().charset, "windows-1252");
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    let text = String::from_utf8(get(&e, "article/text.txt").to_vec()).unwrap();
+    assert!(text.contains("cr\u{e8}me br\u{fb}l\u{e9}e"), "{text}");
+    assert!(
+        get(&e, "source/page.html").contains(&0xe9),
+        "the source keeps the Latin-1 bytes"
+    );
+}
+
+#[test]
+fn a_plain_text_repost_keeps_working_over_http() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/plain", s.base);
+    assert!(capture(dir.path(), &url, &[]).status.success());
+    let m = manifest_of(dir.path());
+    assert_eq!(m.article.title, "Pier reopens after repairs");
+    assert_eq!(m.original_url(), Some("http://news.example.org/pier"));
+    assert_eq!(
+        m.url_of(provseal::manifest::UrlRole::Repost)
+            .collect::<Vec<_>>(),
+        vec![url.as_str()]
+    );
+    assert!(m.files.iter().any(|f| f.path == "source/page.txt"));
+}
+
+#[test]
+fn failures_are_clear_exit_2_and_leave_nothing() {
+    let s = server::start();
+    let refused = format!("http://127.0.0.1:{}/x", server::closed_port());
+    let tls = format!("{}/article", s.base.replace("http://", "https://"));
+    let cases: Vec<(String, Vec<&str>, &str)> = vec![
+        (format!("{}/missing", s.base), vec![], "404"),
+        (format!("{}/broken", s.base), vec![], "500"),
+        (
+            format!("{}/slow", s.base),
+            vec!["--timeout", "1"],
+            "timed out",
+        ),
+        (
+            format!("{}/big", s.base),
+            vec!["--max-bytes", "1000000"],
+            "larger than",
+        ),
+        (
+            format!("{}/bomb", s.base),
+            vec!["--max-bytes", "1000000"],
+            "larger than",
+        ),
+        (format!("{}/loop-a", s.base), vec![], "redirect loop"),
+        (format!("{}/pdf", s.base), vec![], "application/pdf"),
+        (refused.clone(), vec![], "could not connect"),
+        (tls, vec![], "TLS"),
+        ("ftp://example.org/x".into(), vec![], "not an absolute http"),
+    ];
+    for (url, extra, needle) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = capture(dir.path(), &url, &extra);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{url}: {err}");
+        assert_eq!(err.lines().count(), 1, "{url}: {err}");
+        assert!(
+            err.contains(needle) && err.contains("provseal: "),
+            "{url}: {err}"
+        );
+        only_expected_files(dir.path());
+    }
+}
+
+#[test]
+fn an_allowed_error_status_is_kept_as_evidence() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = capture(
+        dir.path(),
+        &format!("{}/missing", s.base),
+        &["--allow-status", "404", "--title", "Removed page"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest_of(dir.path());
+    assert_eq!(m.capture.http.unwrap().status, 404);
+}
+
+#[test]
+fn the_warc_passes_warcio() {
+    let have = Process::new("warcio").arg("--help").output().is_ok();
+    if !have {
+        assert!(std::env::var_os("CI").is_none(), "CI must install warcio");
+        eprintln!("skipping: warcio not installed");
+        return;
+    }
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        capture(dir.path(), &format!("{}/chain", s.base), &[])
+            .status
+            .success()
+    );
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    let warc = dir.path().join("capture.warc");
+    fs::write(&warc, get(&e, "capture/capture.warc")).unwrap();
+    let check = Process::new("warcio")
+        .arg("check")
+        .arg("-v")
+        .arg(&warc)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let index = Process::new("warcio")
+        .arg("index")
+        .arg(&warc)
+        .output()
+        .unwrap();
+    assert!(index.status.success());
+    let lines = String::from_utf8_lossy(&index.stdout).lines().count();
+    assert_eq!(
+        lines,
+        7,
+        "warcinfo + 3 responses + 3 requests: {}",
+        String::from_utf8_lossy(&index.stdout)
+    );
+}
