@@ -37,6 +37,7 @@
 pub mod capture;
 pub mod cite;
 pub mod codes;
+pub mod compare;
 pub mod container;
 pub mod digest;
 pub mod extract;

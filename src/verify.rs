@@ -512,6 +512,29 @@ fn read_small<R: Read + Seek>(
     Ok(Some(buf))
 }
 
+/// Reads one entry of a bundle whole, for a caller that has verified the
+/// bundle and wants a file of it (e.g. the article text). `None` when there
+/// is no such entry, it is not readable as STORED data, or it is larger
+/// than `cap`.
+pub fn read_entry(path: &Path, name: &str, cap: u64) -> io::Result<Option<Vec<u8>>> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut r = BufReader::new(file);
+    let Ok(container) = read_container(&mut r, len, &Limits::default())? else {
+        return Ok(None);
+    };
+    let Some(e) = container
+        .entry(name)
+        .filter(|e| e.readable && e.size <= cap)
+    else {
+        return Ok(None);
+    };
+    r.seek(SeekFrom::Start(e.data_offset))?;
+    let mut buf = Vec::with_capacity(e.size as usize);
+    r.take(e.size).read_to_end(&mut buf)?;
+    Ok(Some(buf))
+}
+
 /// The deepest nesting of JSON arrays and objects, counted without parsing
 /// (brackets inside strings do not count), so that a hostile manifest is
 /// refused before a recursive parser sees it.

@@ -746,3 +746,77 @@ fn an_html_page_packs_with_its_metadata_and_raw_bytes() {
         assert!(!text.contains(boilerplate), "{boilerplate}: {text}");
     }
 }
+
+#[test]
+fn compare_classifies_truncation_and_edits() {
+    let (dir, key) = setup();
+    let original = fs::read_to_string(example()).unwrap();
+    // The header and the first two body paragraphs, then the portal's
+    // truncation mark, source line and navigation.
+    let cut = original.find("This sample article").unwrap();
+    let truncated = format!(
+        "{}....\n\n[Source: Example Coast News]\n\nPrev  Next\n",
+        &original[..cut]
+    );
+    let edited = original.replace("three times", "twice");
+    for (name, text) in [("t.txt", truncated.as_str()), ("e.txt", edited.as_str())] {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    assert!(
+        pack(dir.path(), &key, &example(), "o.zip", &[])
+            .status
+            .success()
+    );
+    assert!(
+        pack(dir.path(), &key, &dir.path().join("t.txt"), "t.zip", &[])
+            .status
+            .success()
+    );
+    assert!(
+        pack(dir.path(), &key, &dir.path().join("e.txt"), "e.zip", &[])
+            .status
+            .success()
+    );
+    let run = |repost: &str| {
+        let out = provseal()
+            .arg("compare")
+            .arg(dir.path().join("o.zip"))
+            .arg(dir.path().join(repost))
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let t = run("t.zip");
+    assert_eq!(t["comparison"]["relation"], "truncated", "{t:#}");
+    let e = run("e.zip");
+    assert_eq!(e["comparison"]["relation"], "edited", "{e:#}");
+    assert_eq!(e["comparison"]["passages"][0]["original"], "three times.\"");
+    assert_eq!(e["comparison"]["passages"][0]["repost"], "twice.\"");
+    assert_eq!(run("o.zip")["comparison"]["relation"], "identical");
+
+    let human = provseal()
+        .arg("compare")
+        .arg(dir.path().join("o.zip"))
+        .arg(dir.path().join("e.zip"))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&human).contains("[-three times.\"-] {+twice.\"+}"),
+        "{}",
+        stdout(&human)
+    );
+
+    let mut bad = fs::read(dir.path().join("e.zip")).unwrap();
+    bad[100] ^= 1;
+    fs::write(dir.path().join("bad.zip"), bad).unwrap();
+    let refused = provseal()
+        .arg("compare")
+        .arg(dir.path().join("o.zip"))
+        .arg(dir.path().join("bad.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("did not verify"));
+}

@@ -25,6 +25,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Verify a bundle, then print a citation of it.
     Cite(CiteArgs),
+    /// Compare a repost's bundle with the original's: identical, same text, truncated, edited or different.
+    Compare(CompareArgs),
     /// Show what a bundle holds, without a verdict.
     Inspect {
         /// The bundle.
@@ -181,6 +183,19 @@ pub struct CiteArgs {
     /// Archive name for CSL-JSON `archive` and RIS `DB`.
     #[arg(long, default_value = provseal::cite::DEFAULT_ARCHIVE)]
     pub archive: String,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The original's bundle.
+    pub original: PathBuf,
+    /// The repost's bundle.
+    pub repost: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub trust: TrustArgs,
 }

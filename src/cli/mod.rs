@@ -11,14 +11,14 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use provseal::cite::{self, CiteSource};
-use provseal::manifest::CaptureMethod;
+use provseal::manifest::{CaptureMethod, FileRole};
 use provseal::pack::{self, Overrides, PackRequest};
 use provseal::sign::{self, KeyPair};
 use provseal::verify::{self, VerifyOptions};
 
 use args::{
-    CaptureArgs, CiteFormat, Cli, Command, KeyCommand, MetaArgs, OutArgs, PackArgs, SignArgs,
-    TrustArgs,
+    CaptureArgs, CiteFormat, Cli, Command, CompareArgs, KeyCommand, MetaArgs, OutArgs, PackArgs,
+    SignArgs, TrustArgs,
 };
 
 /// An operational error: one line naming the file and the problem.
@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Capture(a) => capture_cmd(*a),
         Command::Verify(a) => verify_cmd(&a.bundles, &a.trust, a.json),
         Command::Cite(a) => cite_cmd(&a.bundle, a.format, &a.archive, &a.trust),
+        Command::Compare(a) => compare_cmd(&a),
         Command::Inspect { bundle } => inspect_cmd(&bundle),
         Command::Extract { input, json } => extract_cmd(&input, json),
     }
@@ -261,6 +262,54 @@ fn cite_cmd(bundle: &Path, format: CiteFormat, archive: &str, t: &TrustArgs) -> 
                 bundle_id: id,
                 archive
             }
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare_cmd(a: &CompareArgs) -> CliResult {
+    let opts = verify_options(&a.trust)?;
+    let mut sides = Vec::new();
+    for path in [&a.original, &a.repost] {
+        let report = verify_one(path, &opts)?;
+        let (Some(m), Some(id), true) = (
+            report.manifest.clone(),
+            report.bundle_id.clone(),
+            report.passed,
+        ) else {
+            eprint!("{}", render::verify_human(&[(path.to_path_buf(), report)]));
+            eprintln!(
+                "provseal: {}: not compared: the bundle did not verify",
+                path.display()
+            );
+            return Ok(ExitCode::from(1));
+        };
+        let text_entry = m
+            .file_with_role(FileRole::Text)
+            .map(|f| f.path.clone())
+            .unwrap_or_default();
+        let text = verify::read_entry(path, &text_entry, opts.limits.max_text_bytes)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .ok_or_else(|| format!("{}: the article text cannot be read", path.display()))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| format!("{}: the article text is not UTF-8", path.display()))?;
+        sides.push((m, id, text));
+    }
+    let source = |m: &provseal::manifest::Manifest| {
+        m.file_with_role(FileRole::Source).map(|f| f.sha256.clone())
+    };
+    let same_bytes = source(&sides[0].0).is_some() && source(&sides[0].0) == source(&sides[1].0);
+    let c = provseal::compare::compare(&sides[0].2, &sides[1].2, same_bytes);
+    print!(
+        "{}",
+        render::comparison(
+            &a.original,
+            &a.repost,
+            &sides[0].1,
+            &sides[1].1,
+            &sides[0].2,
+            &c,
+            a.json
         )
     );
     Ok(ExitCode::SUCCESS)

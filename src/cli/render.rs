@@ -262,3 +262,46 @@ pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
     writeln!(out, "\n{}", e.text).ok();
     out
 }
+
+/// The output of `compare`.
+pub fn comparison(
+    original: &std::path::Path,
+    repost: &std::path::Path,
+    original_id: &str,
+    repost_id: &str,
+    original_text: &str,
+    c: &provseal::compare::Comparison,
+    json: bool,
+) -> String {
+    if json {
+        let doc = json!({
+            "original": { "path": original.display().to_string(), "bundle_id": original_id },
+            "repost": { "path": repost.display().to_string(), "bundle_id": repost_id },
+            "comparison": c,
+        });
+        let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+        s.push('\n');
+        return s;
+    }
+    let mut out = String::new();
+    writeln!(out, "original  {} ({original_id})", original.display()).ok();
+    writeln!(out, "repost    {} ({repost_id})", repost.display()).ok();
+    writeln!(
+        out,
+        "relation  {} (similarity {:.3}; {} words in the original, {} in the repost)",
+        c.relation.as_str(),
+        c.similarity,
+        c.original_words,
+        c.repost_words
+    )
+    .ok();
+    if !c.passages.is_empty() {
+        writeln!(
+            out,
+            "differences ([-only in the original-] {{+only in the repost+}})"
+        )
+        .ok();
+        out.push_str(&provseal::compare::render_diff(original_text, c));
+    }
+    out
+}
