@@ -101,6 +101,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ),
             entry("source/page.txt", &source, "text/plain", FileRole::Source),
         ],
+        copies: vec![],
+        relations: vec![],
         signer: Some(key.signer_record()),
     };
     let bytes = manifest.to_canonical_bytes();

@@ -104,6 +104,16 @@ impl<'a> CiteSource<'a> {
         if !reposts.is_empty() {
             write!(s, "Reposted at {}. ", reposts.join(", ")).ok();
         }
+        for r in &self.manifest.relations {
+            write!(
+                s,
+                "The copy at {} is {} relative to the original (similarity {:.1}%). ",
+                r.repost_url,
+                r.relation.as_str(),
+                r.similarity_permille as f64 / 10.0
+            )
+            .ok();
+        }
         write!(
             s,
             "Captured {} (UTC). Evidence bundle {}",

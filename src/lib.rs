@@ -45,6 +45,7 @@ pub mod finding;
 pub mod manifest;
 pub mod normalize;
 pub mod pack;
+pub mod pack_capture;
 pub mod paths;
 pub mod readme_txt;
 pub mod sign;

@@ -37,6 +37,12 @@ pub struct Manifest {
     /// Every file of the bundle except the manifest and the signature,
     /// sorted by path.
     pub files: Vec<FileEntry>,
+    /// Further pages captured with the main one (`capture --also`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<CopyRecord>,
+    /// How each repost captured in the bundle relates to the original.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<RepostRelation>,
     /// The key that signs the manifest; absent in an unsigned bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
@@ -180,6 +186,46 @@ pub enum FileRole {
     Source,
     /// The HTTP requests and responses as WARC/1.1 records.
     Warc,
+    /// A file of a further capture, described by a [`CopyRecord`].
+    Copy,
+}
+
+/// A further page captured in the same bundle: its files and its exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopyRecord {
+    /// The URL requested.
+    pub url: String,
+    /// Whether it is the original or a repost.
+    pub role: UrlRole,
+    /// Path of its body, decoded (role `copy`).
+    pub source: String,
+    /// Path of its extracted text (role `copy`).
+    pub text: String,
+    /// Path of its WARC records (role `copy`).
+    pub warc: String,
+    /// What the server answered.
+    pub http: HttpCapture,
+}
+
+/// How a repost's text relates to the original's (see `compare`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepostRelation {
+    /// The original's URL.
+    pub original_url: String,
+    /// The repost's URL.
+    pub repost_url: String,
+    /// `identical`, `same-text-different-markup`, `truncated`, `edited` or
+    /// `different`.
+    pub relation: crate::compare::Relation,
+    /// Share of words in common, in thousandths (integers keep the manifest
+    /// free of floating-point spellings).
+    pub similarity_permille: u16,
+    /// Words in the original's text.
+    pub original_words: u64,
+    /// Words in the repost's text.
+    pub repost_words: u64,
 }
 
 /// One listed file.
@@ -386,6 +432,7 @@ impl Manifest {
             )),
             (_, None) => {}
         }
+        p.extend(self.check_copies());
         let originals = self.url_of(UrlRole::Original).count();
         if originals > 1 {
             p.push(invalid(
@@ -411,6 +458,77 @@ impl Manifest {
             ));
         }
         p
+    }
+
+    /// Copies and relations refer to files and URLs the manifest lists.
+    fn check_copies(&self) -> Vec<Finding> {
+        let mut p = Vec::new();
+        let at = |loc: String| format!("{MANIFEST_PATH}#{loc}");
+        if !self.copies.is_empty() && self.capture.method != CaptureMethod::Http {
+            p.push(Finding::new(
+                Code::ManifestInvalid,
+                at("/copies".into()),
+                "only a capture over HTTP has copies",
+            ));
+        }
+        let listed =
+            |url: &str, role: UrlRole| self.urls.iter().any(|u| u.url == url && u.role == role);
+        let mut referenced: Vec<&str> = Vec::new();
+        for (i, c) in self.copies.iter().enumerate() {
+            if !listed(&c.url, c.role) {
+                p.push(Finding::new(
+                    Code::ManifestInvalid,
+                    at(format!("/copies/{i}/url")),
+                    format!("{:?} is not in urls with the role {:?}", c.url, c.role),
+                ));
+            }
+            for path in [&c.source, &c.text, &c.warc] {
+                referenced.push(path);
+                if !self
+                    .files
+                    .iter()
+                    .any(|f| &f.path == path && f.role == FileRole::Copy)
+                {
+                    p.push(Finding::new(
+                        Code::ManifestFileListInvalid,
+                        at(format!("/copies/{i}")),
+                        format!("{path:?} is not listed as a file with the role copy"),
+                    ));
+                }
+            }
+        }
+        for (i, f) in self.files.iter().enumerate() {
+            let uses = referenced.iter().filter(|r| **r == f.path).count();
+            if (f.role == FileRole::Copy) != (uses == 1) {
+                p.push(Finding::new(
+                    Code::ManifestFileListInvalid,
+                    at(format!("/files/{i}")),
+                    format!("{:?} has the role {:?} but {uses} copies refer to it; a copy file belongs to exactly one copy", f.path, f.role),
+                ));
+            }
+        }
+        for (i, r) in self.relations.iter().enumerate() {
+            let known = |u: &str| self.urls.iter().any(|x| x.url == u);
+            if !known(&r.original_url) || !known(&r.repost_url) || r.similarity_permille > 1000 {
+                p.push(Finding::new(
+                    Code::ManifestInvalid,
+                    at(format!("/relations/{i}")),
+                    "a relation names a URL the manifest does not list, or a similarity over 1000",
+                ));
+            }
+        }
+        p
+    }
+
+    /// Paths of every article text in the bundle: the main one and each
+    /// copy's.
+    pub fn text_paths(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| f.role == FileRole::Text)
+            .map(|f| f.path.as_str())
+            .chain(self.copies.iter().map(|c| c.text.as_str()))
+            .collect()
     }
 
     fn check_file_list(&self) -> Vec<Finding> {
@@ -565,6 +683,8 @@ mod tests {
                     role,
                 })
                 .collect(),
+            copies: vec![],
+            relations: vec![],
             signer: None,
         }
     }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::capture::Fetched;
 use crate::container::CanonicalZipWriter;
 use crate::digest::Sha256Digest;
 use crate::extract::{self, Extracted, InputKind, dates::normalise_published};
@@ -225,84 +224,18 @@ pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackErro
         ),
         &req.input[..],
     );
-    assemble(article, urls, capture, &extracted.text, vec![source], key)
+    assemble(
+        article,
+        urls,
+        capture,
+        &extracted.text,
+        vec![source],
+        Default::default(),
+        key,
+    )
 }
 
-/// Entry name of the WARC records of a capture.
-pub const WARC_PATH: &str = "capture/capture.warc";
-
-/// Builds the bundle of a page fetched over HTTP: the decoded body as the
-/// source, the whole exchange (every redirect) as WARC records, the text
-/// and metadata extracted with the charset the server declared. The URL
-/// requested is the original unless `overrides` names another original, in
-/// which case it is recorded as a repost.
-pub fn pack_fetched(
-    fetched: &Fetched,
-    overrides: &Overrides,
-    captured_at: DateTime<Utc>,
-    key: Option<&KeyPair>,
-) -> Result<Packed, PackError> {
-    let last = fetched.last();
-    let requested = fetched
-        .exchanges
-        .first()
-        .map(|e| e.url.clone())
-        .unwrap_or_default();
-    let kind = match last.media_type().as_deref() {
-        Some("text/plain") => InputKind::Text,
-        Some(_) => InputKind::Html,
-        None => InputKind::detect(None, &fetched.body),
-    };
-    let http_charset = last.charset();
-    let extracted = extract::extract_with_charset(kind, &fetched.body, http_charset.as_deref());
-    let mut ov = overrides.clone();
-    if ov.original_url.is_some() || extracted.original_url.is_some() {
-        if !ov.repost_urls.contains(&requested) {
-            ov.repost_urls.insert(0, requested.clone());
-        }
-    } else {
-        ov.original_url = Some(requested.clone());
-    }
-    let (article, urls) = resolve_metadata(&extracted, &ov)?;
-    let http = HttpCapture {
-        requested_url: requested,
-        redirects: fetched.exchanges[..fetched.exchanges.len() - 1]
-            .iter()
-            .map(|e| HttpHop {
-                url: e.url.clone(),
-                status: e.status,
-            })
-            .collect(),
-        final_url: last.url.clone(),
-        status: last.status,
-        content_type: last.header("content-type").map(str::to_string),
-        charset: extracted.encoding.clone(),
-        retrieved_at: format_captured_at(&last.retrieved_at),
-    };
-    let capture = Capture {
-        captured_at: format_captured_at(&captured_at),
-        method: CaptureMethod::Http,
-        tool: this_tool(),
-        http: Some(http),
-    };
-    let warc = crate::capture::warc::write_warc(fetched);
-    let media = last
-        .media_type()
-        .unwrap_or_else(|| kind.media_type().to_string());
-    let files = vec![
-        (
-            file_entry(kind.source_path(), &fetched.body, &media, FileRole::Source),
-            &fetched.body[..],
-        ),
-        (
-            file_entry(WARC_PATH, &warc, "application/warc", FileRole::Warc),
-            &warc[..],
-        ),
-    ];
-    assemble(article, urls, capture, &extracted.text, files, key)
-}
-
-fn this_tool() -> Tool {
+pub(crate) fn this_tool() -> Tool {
     Tool {
         name: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -311,12 +244,13 @@ fn this_tool() -> Tool {
 
 /// Lays out the README, the text and `extra` files with the manifest and
 /// signature in the canonical layout.
-fn assemble(
+pub(crate) fn assemble(
     article: Article,
     urls: Vec<UrlRecord>,
     capture: Capture,
     text: &str,
     extra: Vec<(FileEntry, &[u8])>,
+    copies: (Vec<CopyRecord>, Vec<RepostRelation>),
     key: Option<&KeyPair>,
 ) -> Result<Packed, PackError> {
     let mut files: Vec<(FileEntry, &[u8])> = vec![
@@ -349,6 +283,8 @@ fn assemble(
         urls,
         capture,
         files: files.iter().map(|(f, _)| f.clone()).collect(),
+        copies: copies.0,
+        relations: copies.1,
         signer: key.map(KeyPair::signer_record),
     };
     let manifest_bytes = manifest.to_canonical_bytes();
@@ -375,7 +311,7 @@ fn assemble(
     })
 }
 
-fn file_entry(path: &str, data: &[u8], media_type: &str, role: FileRole) -> FileEntry {
+pub(crate) fn file_entry(path: &str, data: &[u8], media_type: &str, role: FileRole) -> FileEntry {
     FileEntry {
         path: path.into(),
         size: data.len() as u64,

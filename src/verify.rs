@@ -15,7 +15,7 @@ use crate::container::layout::Limits;
 use crate::container::{Container, Entry, read_container};
 use crate::digest::{Sha256Digest, hash_reader};
 use crate::finding::Finding;
-use crate::manifest::{FileRole, MANIFEST_PATH, Manifest, SIGNATURE_PATH};
+use crate::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
 use crate::normalize::check_text;
 use crate::sign::{SignatureProblem, key_id, signer_key, verify_envelope};
 
@@ -389,6 +389,7 @@ fn check_files<R: Read + Seek>(
     limits: &Limits,
     findings: &mut Vec<Finding>,
 ) -> io::Result<()> {
+    let text_paths = m.text_paths();
     for f in &m.files {
         let Some(e) = container.entry(&f.path) else {
             continue;
@@ -406,7 +407,7 @@ fn check_files<R: Read + Seek>(
                 ),
             ));
         }
-        let is_text = f.role == FileRole::Text;
+        let is_text = text_paths.contains(&f.path.as_str());
         r.seek(SeekFrom::Start(e.data_offset))?;
         let (summary, text) = if is_text && e.size <= limits.max_text_bytes {
             let mut buf = Vec::with_capacity(e.size as usize);

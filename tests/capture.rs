@@ -310,3 +310,67 @@ fn the_warc_passes_warcio() {
         String::from_utf8_lossy(&index.stdout)
     );
 }
+
+#[test]
+fn a_repost_captured_with_its_original_records_the_relation() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (repost, original) = (format!("{}/repost", s.base), format!("{}/article", s.base));
+    let out = capture(
+        dir.path(),
+        &repost,
+        &["--also", &original, "--original-url", &original],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest_of(dir.path());
+    assert_eq!(m.original_url(), Some(original.as_str()));
+    assert_eq!(
+        m.url_of(provseal::manifest::UrlRole::Repost)
+            .collect::<Vec<_>>(),
+        vec![repost.as_str()]
+    );
+    assert_eq!(m.copies.len(), 1);
+    assert_eq!(m.copies[0].url, original);
+    assert_eq!(m.copies[0].role, provseal::manifest::UrlRole::Original);
+    let r = &m.relations[0];
+    assert_eq!(
+        (r.original_url.as_str(), r.repost_url.as_str()),
+        (original.as_str(), repost.as_str())
+    );
+    assert_eq!(r.relation, provseal::compare::Relation::Truncated);
+    assert!(
+        r.similarity_permille > 200 && r.similarity_permille < 800,
+        "{}",
+        r.similarity_permille
+    );
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    assert_eq!(get(&e, &m.copies[0].source), ARTICLE.as_bytes());
+    assert_eq!(get(&e, "source/page.html"), server::REPOST.as_bytes());
+
+    let shown = provseal()
+        .arg("verify")
+        .arg(dir.path().join("out.zip"))
+        .arg("--allow-unsigned")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("truncated relative to the original"));
+    let cited = provseal()
+        .arg("cite")
+        .arg(dir.path().join("out.zip"))
+        .arg("--allow-unsigned")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&cited.stdout).contains(&format!(
+        "The copy at {repost} is truncated relative to the original"
+    )));
+    let inspected = provseal()
+        .arg("inspect")
+        .arg(dir.path().join("out.zip"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&inspected.stdout).contains("copies/1/page.html"));
+}

@@ -205,9 +205,13 @@ fn manifests_validate_against_the_manifest_schema() {
     let Some(v) = load_schema("spec/manifest-v1.schema.json") else {
         return;
     };
-    let captured =
-        provseal::pack::pack_fetched(&synthetic_fetch(), &Default::default(), captured_at(), None)
-            .unwrap();
+    let captured = provseal::pack_capture::pack_fetched(
+        &synthetic_fetch(),
+        &Default::default(),
+        captured_at(),
+        None,
+    )
+    .unwrap();
     for p in [
         pack_example(Some(&test_key())),
         pack_example(None),

@@ -138,6 +138,9 @@ pub struct CaptureArgs {
     /// User-Agent header to send.
     #[arg(long, default_value = provseal::capture::DEFAULT_USER_AGENT)]
     pub user_agent: String,
+    /// Also capture this URL into the same bundle, e.g. the original of a repost (repeatable).
+    #[arg(long = "also")]
+    pub also: Vec<String>,
     /// Keep a response with this non-2xx status as evidence (repeatable), e.g. 404.
     #[arg(long = "allow-status")]
     pub allow_status: Vec<u16>,

@@ -188,9 +188,14 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
     };
     let clock = || Utc::now().trunc_subsecs(0);
     let fetched = provseal::capture::fetch(&a.url, &opts, &clock).map_err(|e| e.to_string())?;
+    let mut also = Vec::new();
+    for url in a.also.iter().filter(|u| **u != a.url) {
+        also.push(provseal::capture::fetch(url, &opts, &clock).map_err(|e| e.to_string())?);
+    }
     let captured_at = fetched.last().retrieved_at;
-    let packed = pack::pack_fetched(
+    let packed = provseal::pack_capture::pack_captures(
         &fetched,
+        &also,
         &a.meta.into_overrides(),
         captured_at,
         key.as_ref(),

@@ -59,6 +59,9 @@ pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
         if let Some(m) = &r.manifest {
             writeln!(out, "  title      {}", m.article.title).ok();
             writeln!(out, "  captured   {}", m.capture.captured_at).ok();
+            for r in &m.relations {
+                writeln!(out, "  repost     {}: {}", r.repost_url, relation_line(r)).ok();
+            }
         }
         if !r.findings.is_empty() {
             writeln!(out, "  findings").ok();
@@ -186,6 +189,22 @@ pub fn inspect(path: &std::path::Path, r: &Report) -> String {
                 Some(s) => writeln!(out, "  signer      {} ({})", s.key_id, s.algorithm).ok(),
                 None => writeln!(out, "  signer      (unsigned)").ok(),
             };
+            for c in &m.copies {
+                writeln!(
+                    out,
+                    "  copy        {} ({}), HTTP {}, files {} {} {}",
+                    c.url,
+                    format!("{:?}", c.role).to_lowercase(),
+                    c.http.status,
+                    c.source,
+                    c.text,
+                    c.warc
+                )
+                .ok();
+            }
+            for r in &m.relations {
+                writeln!(out, "  relation    {}: {}", r.repost_url, relation_line(r)).ok();
+            }
             writeln!(out, "  files").ok();
             for f in &m.files {
                 writeln!(
@@ -304,4 +323,15 @@ pub fn comparison(
         out.push_str(&provseal::compare::render_diff(original_text, c));
     }
     out
+}
+
+fn relation_line(r: &provseal::manifest::RepostRelation) -> String {
+    format!(
+        "{} relative to the original {} (similarity {:.1}%; {} and {} words)",
+        r.relation.as_str(),
+        r.original_url,
+        r.similarity_permille as f64 / 10.0,
+        r.repost_words,
+        r.original_words
+    )
 }

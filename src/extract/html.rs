@@ -275,7 +275,7 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
     let authors = clean_authors(authors, site.as_deref());
     let text = engine
         .as_ref()
-        .and_then(|r| main_text(&r.content_html, title.as_deref(), &authors))
+        .and_then(|r| main_text(&doc, &r.content_html, title.as_deref(), &authors))
         .unwrap_or_else(|| visible_text(&doc, title.as_deref(), &authors));
     Extracted {
         title,
@@ -299,11 +299,46 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
 ///
 /// It was chosen by measurement: on ../shared/corpus it scored best of the
 /// Rust engines tried across both corpora (see `tools/extract-compare`).
-fn main_text(content_html: &str, title: Option<&str>, authors: &[String]) -> Option<String> {
+fn main_text(
+    doc: &Html,
+    content_html: &str,
+    title: Option<&str>,
+    authors: &[String],
+) -> Option<String> {
     // Its plain text loses paragraph breaks, so the cleaned HTML it returns
     // is rendered here, block by block.
     let fragment = Html::parse_fragment(content_html);
-    let text = block_text(fragment.root_element(), title, authors);
+    let engine_blocks = blocks_of(fragment.root_element());
+    if engine_blocks.is_empty() {
+        return None;
+    }
+    // The engine sometimes runs the page's headline, byline and first
+    // paragraph into one block; the page's own blocks split them again.
+    let body = doc
+        .select(&sel("body"))
+        .next()
+        .unwrap_or_else(|| doc.root_element());
+    let page_blocks = blocks_of(body);
+    let known: std::collections::HashSet<&str> = page_blocks.iter().map(String::as_str).collect();
+    let mut split = Vec::with_capacity(engine_blocks.len());
+    for block in engine_blocks {
+        let mut rest = block.as_str();
+        while !known.contains(rest) {
+            let head = page_blocks
+                .iter()
+                .filter(|p| {
+                    p.len() < rest.len()
+                        && rest.starts_with(p.as_str())
+                        && rest[p.len()..].starts_with(' ')
+                })
+                .max_by_key(|p| p.len());
+            let Some(head) = head else { break };
+            split.push(head.clone());
+            rest = rest[head.len()..].trim_start();
+        }
+        split.push(rest.to_string());
+    }
+    let text = paragraphs(split, title, authors);
     (!text.is_empty()).then_some(text)
 }
 
@@ -409,6 +444,16 @@ fn content_engine(html: &str) -> Option<trafilatura::ExtractResult> {
     std::panic::catch_unwind(|| trafilatura::extract(html, &trafilatura::Options::default()))
         .ok()?
         .ok()
+}
+
+/// The content engine sometimes runs the headline into the first sentence
+/// ("Pier reopensThe pier…"); the headline, already recorded as the title,
+/// is taken off such a block.
+fn unglue_headline(block: String, title: Option<&str>) -> String {
+    match title.and_then(|t| block.strip_prefix(t)) {
+        Some(rest) if rest.chars().next().is_some_and(char::is_uppercase) => rest.to_string(),
+        _ => block,
+    }
 }
 
 /// A short line that credits the authors ("By Ann Lee and Bo Kim").
@@ -535,18 +580,32 @@ fn visible_text(doc: &Html, title: Option<&str>, authors: &[String]) -> String {
 /// The text under `root`, one paragraph per block element, separated by
 /// blank lines, with the headline and the byline left out.
 fn block_text(root: ElementRef, title: Option<&str>, authors: &[String]) -> String {
+    paragraphs(blocks_of(root), title, authors)
+}
+
+/// The text of each block element under `root`, white space collapsed.
+fn blocks_of(root: ElementRef) -> Vec<String> {
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
     walk(root, &mut blocks, &mut current, 0);
     blocks.push(std::mem::take(&mut current));
-    let mut seen_title = false;
-    let mut seen_byline = false;
-    let paragraphs: Vec<String> = blocks
+    blocks
         .into_iter()
         .map(|b| collapse_ws(&b))
         .filter(|b| !b.is_empty())
+        .collect()
+}
+
+/// Joins blocks into paragraphs, leaving out the headline and the byline,
+/// which are metadata rather than body text.
+fn paragraphs(blocks: Vec<String>, title: Option<&str>, authors: &[String]) -> String {
+    let mut seen_title = false;
+    let mut seen_byline = false;
+    let kept: Vec<String> = blocks
+        .into_iter()
+        .map(|b| unglue_headline(b, title))
+        .filter(|b| !b.is_empty())
         .filter(|b| {
-            // The headline and the byline are metadata, not body text.
             if !seen_title && Some(b.as_str()) == title {
                 seen_title = true;
                 return false;
@@ -558,7 +617,7 @@ fn block_text(root: ElementRef, title: Option<&str>, authors: &[String]) -> Stri
             true
         })
         .collect();
-    normalise_text(&paragraphs.join("\n\n"))
+    normalise_text(&kept.join("\n\n"))
 }
 
 fn walk(el: ElementRef, blocks: &mut Vec<String>, current: &mut String, depth: usize) {

@@ -297,3 +297,37 @@ pub fn synthetic_fetch() -> provseal::capture::Fetched {
         body: page,
     }
 }
+
+/// A single-hop fetch of `url` answering `body` as UTF-8 HTML.
+pub fn synthetic_page(url: &str, body: Vec<u8>) -> provseal::capture::Fetched {
+    use provseal::capture::{Exchange, Fetched};
+    let e = Exchange {
+        url: url.into(),
+        request_headers: vec![("Host".into(), url.split('/').nth(2).unwrap_or("").into())],
+        http_version: "HTTP/1.1".into(),
+        status: 200,
+        reason: "OK".into(),
+        response_headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
+        body: body.clone(),
+        retrieved_at: captured_at(),
+    };
+    Fetched {
+        exchanges: vec![e],
+        body,
+    }
+}
+
+/// The example page and a repost of it cut after its first paragraph.
+pub fn synthetic_original_and_repost() -> (provseal::capture::Fetched, provseal::capture::Fetched) {
+    let page = std::fs::read_to_string(repo_path("examples/article.html")).unwrap();
+    let cut_from = page.find("<p>This sample page").unwrap();
+    let cut_to = page.find("<aside>").unwrap();
+    let repost = format!("{}<p>....</p>\n{}", &page[..cut_from], &page[cut_to..]);
+    (
+        synthetic_page(
+            "https://news.example.org/2024/03/ferry-service-resumes",
+            page.into_bytes(),
+        ),
+        synthetic_page("https://portal.example.net/news/992", repost.into_bytes()),
+    )
+}

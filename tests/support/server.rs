@@ -25,6 +25,12 @@ pub const ARTICLE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=
 <p>This page is a fixture written for provseal's capture tests; it is served only on the loopback interface.</p>\
 </article><footer>Loopback News</footer></body></html>";
 
+/// A repost of [`ARTICLE`] on another site, cut after its first paragraph.
+pub const REPOST: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pier reopens after repairs</title></head>\
+<body><div class=\"portal\"><article><h1>Pier reopens after repairs</h1>\
+<p>The pier reopened on Thursday after a month of repairs, the harbour office said in a statement to reporters. ....</p>\
+</article></div></body></html>";
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).unwrap();
@@ -87,6 +93,7 @@ fn route(path: &str, stream: &mut TcpStream) {
         "/bomb" => respond(stream, "200 OK", &[html, ("Content-Encoding", "gzip".into())], &gzip(&vec![b' '; 8 << 20])),
         "/missing" => respond(stream, "404 Not Found", &[html], b"<html><body><p>No such page.</p></body></html>"),
         "/broken" => respond(stream, "500 Internal Server Error", &[html], b"oops"),
+        "/repost" => respond(stream, "200 OK", &[html], REPOST.as_bytes()),
         "/pdf" => respond(stream, "200 OK", &[("Content-Type", "application/pdf".into())], b"%PDF-1.4"),
         _ => respond(stream, "404 Not Found", &[], b""),
     }

@@ -208,7 +208,26 @@ pub fn all() -> Vec<Vector> {
         Pass,
     );
 
-    let captured = pack::pack_fetched(
+    let (original, repost) = synthetic_original_and_repost();
+    let together = provseal::pack_capture::pack_captures(
+        &repost,
+        &[original],
+        &Overrides::default(),
+        captured_at(),
+        Some(&test),
+    )
+    .unwrap();
+    b.add(
+        "valid/captured_with_original.zip",
+        "A repost captured over HTTP together with its original (copies/1/), with the relation truncated.",
+        together.bytes,
+        &[TEST],
+        false,
+        "verified-trusted",
+        &[],
+        Pass,
+    );
+    let captured = provseal::pack_capture::pack_fetched(
         &synthetic_fetch(),
         &Overrides::default(),
         captured_at(),
