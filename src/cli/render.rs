@@ -246,6 +246,9 @@ pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
             "publisher": e.publisher,
             "published": published,
             "published_raw": e.published_raw,
+            "modified": e.modified_raw.as_deref().map(|raw| {
+                provseal::extract::dates::normalise_published(raw).unwrap_or_else(|| raw.to_string())
+            }),
             "canonical_url": e.canonical_url,
             "original_url": e.original_url,
             "language": e.language,

@@ -283,6 +283,19 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
         authors,
         publisher: site,
         published_raw,
+        modified_raw: non_empty(ld_get("dateModified").and_then(|v| ld_str(Some(v)))).or_else(
+            || {
+                meta(
+                    &doc,
+                    &[
+                        "article:modified_time",
+                        "og:updated_time",
+                        "dcterms.modified",
+                        "last-modified",
+                    ],
+                )
+            },
+        ),
         section,
         language,
         canonical_url,
@@ -664,6 +677,7 @@ mod tests {
 <link rel="canonical" href="https://news.example.org/2021/ferry">
 <meta property="og:site_name" content="Example News">
 <meta property="article:published_time" content="2021-03-03T08:00:00+01:00">
+<meta property="article:modified_time" content="2021-03-04T10:00:00+01:00">
 <meta name="author" content="Ann Lee">
 <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"x"},{"@type":"NewsArticle","headline":"Ferry line opens","author":[{"@type":"Person","name":"Ann Lee"},{"@type":"Person","name":"Bo Kim"}],"articleSection":"City"}]}</script>
 </head><body><nav>Home | World</nav><article><h1>Ferry line opens</h1>
@@ -686,6 +700,7 @@ mod tests {
         );
         assert_eq!(e.language.as_deref(), Some("en"));
         assert_eq!(e.section.as_deref(), Some("City"));
+        assert_eq!(e.modified_raw.as_deref(), Some("2021-03-04T10:00:00+01:00"));
     }
 
     #[test]

@@ -77,6 +77,8 @@ pub struct Extracted {
     pub publisher: Option<String>,
     /// Publication date as found.
     pub published_raw: Option<String>,
+    /// Last-modified date as found (HTML metadata only).
+    pub modified_raw: Option<String>,
     /// Section or category.
     pub section: Option<String>,
     /// Language tag.
