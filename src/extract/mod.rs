@@ -109,8 +109,69 @@ pub fn extract_with_charset(kind: InputKind, bytes: &[u8], charset: Option<&str>
     }
 }
 
-/// Drops values that are empty after trimming.
+/// Drops values that are empty after trimming; decodes character
+/// references left in metadata by pages that escape twice ("&amp;#8222;").
 pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|v| crate::normalize::collapse_ws(&v))
+    s.map(|v| crate::normalize::collapse_ws(&decode_leftover_entities(&v)))
         .filter(|v| !v.is_empty())
+}
+
+/// Decodes numeric character references and the five XML entities (plus
+/// `&nbsp;`) that survive in text after HTML parsing.
+fn decode_leftover_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let n = if let Some(h) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
+                        u32::from_str_radix(h, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    n.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn leftover_entities_are_decoded_and_lone_ampersands_kept() {
+        assert_eq!(
+            super::decode_leftover_entities("a &#8222;b&#8220; &amp; c &x; AT&T"),
+            "a \u{201e}b\u{201c} & c &x; AT&T"
+        );
+    }
 }
