@@ -49,7 +49,7 @@ impl VerifyOptions {
     }
 }
 
-/// The overall result (spec §8.7).
+/// The overall result (spec §8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
