@@ -820,3 +820,25 @@ fn compare_classifies_truncation_and_edits() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("did not verify"));
 }
+
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    let bundles: Vec<PathBuf> = fs::read_dir(repo_path("spec/vectors/invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for _ in 0..3 {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("provseal"))
+            .arg("verify")
+            .args(&bundles)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(out.status.code(), Some(1), "{err}");
+    }
+}

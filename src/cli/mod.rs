@@ -21,6 +21,21 @@ use args::{
     SignArgs, TrustArgs,
 };
 
+/// Writes to standard output. A reader that went away (`provseal verify |
+/// head`) is not an error worth a message, and must not become a panic.
+fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("standard output: {e}")),
+    }
+}
+
 /// An operational error: one line naming the file and the problem.
 pub type CliResult = Result<ExitCode, String>;
 
@@ -61,7 +76,7 @@ fn key_generate(out: &Path) -> CliResult {
         sign::public_key_to_pem(&key.verifying_key()).as_bytes(),
         0o644,
     )?;
-    println!("{}", key.key_id());
+    emit(&format!("{}\n", key.key_id()))?;
     eprintln!(
         "wrote {} (private, keep it secret) and {}",
         priv_path.display(),
@@ -140,7 +155,7 @@ fn refuse_existing(o: &OutArgs) -> Result<(), String> {
 
 fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
     pack::write_atomically(&o.out, &packed.bytes, o.force).map_err(|e| e.to_string())?;
-    println!("{}", packed.bundle_id);
+    emit(&format!("{}\n", packed.bundle_id))?;
     eprintln!(
         "wrote {} ({} bytes): {}",
         o.out.display(),
@@ -230,7 +245,7 @@ fn verify_cmd(bundles: &[PathBuf], t: &TrustArgs, json: bool) -> CliResult {
     } else {
         render::verify_human(&reports)
     };
-    print!("{out}");
+    emit(&out)?;
     Ok(if reports.iter().all(|(_, r)| r.passed) {
         ExitCode::SUCCESS
     } else {
@@ -258,17 +273,14 @@ fn cite_cmd(bundle: &Path, format: CiteFormat, archive: &str, t: &TrustArgs) -> 
         CiteFormat::Ris => cite::Format::Ris,
         CiteFormat::Text => cite::Format::Text,
     };
-    print!(
-        "{}",
-        cite::render(
-            format,
-            &CiteSource {
-                manifest: m,
-                bundle_id: id,
-                archive
-            }
-        )
-    );
+    emit(&cite::render(
+        format,
+        &CiteSource {
+            manifest: m,
+            bundle_id: id,
+            archive,
+        },
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -305,18 +317,15 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
     };
     let same_bytes = source(&sides[0].0).is_some() && source(&sides[0].0) == source(&sides[1].0);
     let c = provseal::compare::compare(&sides[0].2, &sides[1].2, same_bytes);
-    print!(
-        "{}",
-        render::comparison(
-            &a.original,
-            &a.repost,
-            &sides[0].1,
-            &sides[1].1,
-            &sides[0].2,
-            &c,
-            a.json
-        )
-    );
+    emit(&render::comparison(
+        &a.original,
+        &a.repost,
+        &sides[0].1,
+        &sides[1].1,
+        &sides[0].2,
+        &c,
+        a.json,
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -326,7 +335,7 @@ fn inspect_cmd(bundle: &Path) -> CliResult {
     let mut opts = VerifyOptions::new(Utc::now());
     opts.allow_unsigned = true;
     let report = verify_one(bundle, &opts)?;
-    print!("{}", render::inspect(bundle, &report));
+    emit(&render::inspect(bundle, &report))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -334,6 +343,6 @@ fn extract_cmd(input: &Path, json: bool) -> CliResult {
     let (bytes, name, _) = read_input(input)?;
     let kind = provseal::extract::InputKind::detect(name.as_deref(), &bytes);
     let ex = provseal::extract::extract(kind, &bytes);
-    print!("{}", render::extracted(kind, &ex, json));
+    emit(&render::extracted(kind, &ex, json))?;
     Ok(ExitCode::SUCCESS)
 }
