@@ -186,6 +186,7 @@ mod tests {
             assert_eq!(Code::parse(id), Some(c));
             assert!((1..=6).contains(&c.step()));
         }
-        assert_eq!(Code::parse("E999"), None);
+        assert_eq!(Code::parse("X001"), None);
+        assert_eq!(Code::parse("e001"), None);
     }
 }

@@ -379,76 +379,41 @@ fn flags_override_extraction_and_stdin_works() {
 #[test]
 fn bad_input_gives_one_line_errors_and_exit_2() {
     let (dir, key) = setup();
+    let out = dir.path().join("x.zip").display().to_string();
+    let key_file = |ext: &str| key.with_extension(ext).display().to_string();
+    let page = example().display().to_string();
+    // An unsigned pack of the example with one flag set to a bad value.
+    let bad_flag = |flag: &str, value: &str| -> Vec<String> {
+        ["pack", &page, "--unsigned", flag, value, "-o", &out]
+            .map(String::from)
+            .to_vec()
+    };
+    let owned = |args: &[&str]| -> Vec<String> { args.iter().map(|a| a.to_string()).collect() };
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
-            vec![
-                "pack".into(),
-                "/nonexistent/article.txt".into(),
-                "--key".into(),
-                key.with_extension("key").display().to_string(),
-                "-o".into(),
-                dir.path().join("x.zip").display().to_string(),
-            ],
+            owned(&[
+                "pack",
+                "/nonexistent/article.txt",
+                "--key",
+                &key_file("key"),
+                "-o",
+                &out,
+            ]),
             "/nonexistent/article.txt",
         ),
         (
-            vec![
-                "pack".into(),
-                example().display().to_string(),
-                "--key".into(),
-                key.with_extension("pub").display().to_string(),
-                "-o".into(),
-                dir.path().join("x.zip").display().to_string(),
-            ],
+            owned(&["pack", &page, "--key", &key_file("pub"), "-o", &out]),
             "not an Ed25519 private key",
         ),
+        (bad_flag("--repost-url", "ftp://x"), "--repost-url"),
+        (bad_flag("--published", "someday"), "--published"),
+        (bad_flag("--captured-at", "noon"), "--captured-at"),
         (
-            vec![
-                "pack".into(),
-                example().display().to_string(),
-                "--unsigned".into(),
-                "--repost-url".into(),
-                "ftp://x".into(),
-                "-o".into(),
-                dir.path().join("x.zip").display().to_string(),
-            ],
-            "--repost-url",
-        ),
-        (
-            vec![
-                "pack".into(),
-                example().display().to_string(),
-                "--unsigned".into(),
-                "--published".into(),
-                "someday".into(),
-                "-o".into(),
-                dir.path().join("x.zip").display().to_string(),
-            ],
-            "--published",
-        ),
-        (
-            vec![
-                "pack".into(),
-                example().display().to_string(),
-                "--unsigned".into(),
-                "--captured-at".into(),
-                "noon".into(),
-                "-o".into(),
-                dir.path().join("x.zip").display().to_string(),
-            ],
-            "--captured-at",
-        ),
-        (
-            vec!["verify".into(), "/nonexistent/b.zip".into()],
+            owned(&["verify", "/nonexistent/b.zip"]),
             "/nonexistent/b.zip",
         ),
         (
-            vec![
-                "verify".into(),
-                example().display().to_string(),
-                "--trust".into(),
-                example().display().to_string(),
-            ],
+            owned(&["verify", &page, "--trust", &page]),
             "not an Ed25519 public key",
         ),
     ];
