@@ -15,7 +15,7 @@ cp ../spec/vectors/valid/*.zip ../spec/vectors/invalid/*.zip "$work/verify_bundl
 for z in ../spec/vectors/valid/*.zip; do
     unzip -p "$z" manifest.json >"$work/parse_manifest/$(basename "$z" .zip).json" 2>/dev/null || true
 done
-cargo fuzz build 2>&1 | tail -n 2
+cargo fuzz build >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log"; echo "fuzz: build failed" >&2; exit 1; }
 for target in verify_bundle parse_manifest extract_html; do
     cargo fuzz run "$target" "$work/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=1024 -max_len=262144 -print_final_stats=1 \
