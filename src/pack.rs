@@ -360,11 +360,3 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Pa
     }
     Ok(())
 }
-
-/// Opens a file for reading, naming it in the error.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, PackError> {
-    std::fs::read(path).map_err(|source| PackError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}

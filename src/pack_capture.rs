@@ -20,12 +20,18 @@ pub const WARC_PATH: &str = "capture/capture.warc";
 /// One fetched page, decoded and extracted.
 struct Page<'a> {
     fetched: &'a Fetched,
-    requested: String,
     kind: InputKind,
     media: String,
     extracted: Extracted,
     http: HttpCapture,
     warc: Vec<u8>,
+}
+
+impl Page<'_> {
+    /// The URL asked for, before any redirect.
+    fn requested(&self) -> &str {
+        &self.http.requested_url
+    }
 }
 
 fn page(fetched: &Fetched) -> Page<'_> {
@@ -42,7 +48,7 @@ fn page(fetched: &Fetched) -> Page<'_> {
     };
     let extracted = extract::extract_with_charset(kind, &fetched.body, last.charset().as_deref());
     let http = HttpCapture {
-        requested_url: requested.clone(),
+        requested_url: requested,
         redirects: fetched.exchanges[..fetched.exchanges.len() - 1]
             .iter()
             .map(|e| HttpHop {
@@ -58,7 +64,6 @@ fn page(fetched: &Fetched) -> Page<'_> {
     };
     Page {
         fetched,
-        requested,
         kind,
         media: last
             .media_type()
@@ -110,15 +115,15 @@ pub fn pack_captures(
                 .extracted
                 .canonical_url
                 .clone()
-                .filter(|c| *c != first.requested && *c != first.http.final_url)
+                .filter(|c| *c != first.requested() && *c != first.http.final_url)
         });
     match &named_original {
-        Some(o) if *o != first.requested => {
-            if !ov.repost_urls.contains(&first.requested) {
-                ov.repost_urls.insert(0, first.requested.clone());
+        Some(o) if *o != first.requested() => {
+            if !ov.repost_urls.iter().any(|u| u == first.requested()) {
+                ov.repost_urls.insert(0, first.requested().to_string());
             }
         }
-        _ => ov.original_url = Some(first.requested.clone()),
+        _ => ov.original_url = Some(first.requested().to_string()),
     }
     let original_url = ov.original_url.clone().or(named_original.clone());
     let role_of = |url: &str| {
@@ -129,8 +134,10 @@ pub fn pack_captures(
         }
     };
     for c in &copies {
-        if role_of(&c.requested) == UrlRole::Repost && !ov.repost_urls.contains(&c.requested) {
-            ov.repost_urls.push(c.requested.clone());
+        if role_of(c.requested()) == UrlRole::Repost
+            && !ov.repost_urls.iter().any(|u| u == c.requested())
+        {
+            ov.repost_urls.push(c.requested().to_string());
         }
     }
     let (article, urls) = resolve_metadata(&first.extracted, &ov)?;
@@ -181,8 +188,8 @@ pub fn pack_captures(
             c.warc.clone(),
         ));
         records.push(CopyRecord {
-            url: c.requested.clone(),
-            role: role_of(&c.requested),
+            url: c.requested().to_string(),
+            role: role_of(c.requested()),
             source,
             text,
             warc,
@@ -195,7 +202,7 @@ pub fn pack_captures(
     let reference = all
         .iter()
         .copied()
-        .find(|p| role_of(&p.requested) == UrlRole::Original);
+        .find(|p| role_of(p.requested()) == UrlRole::Original);
     let mut relations = Vec::new();
     if let Some(r) = reference {
         for p in all.iter().filter(|p| !std::ptr::eq(**p, r)) {
@@ -205,8 +212,8 @@ pub fn pack_captures(
                 r.fetched.body == p.fetched.body,
             );
             relations.push(RepostRelation {
-                original_url: r.requested.clone(),
-                repost_url: p.requested.clone(),
+                original_url: r.requested().to_string(),
+                repost_url: p.requested().to_string(),
                 relation: c.relation,
                 similarity_permille: (c.similarity * 1000.0).round().clamp(0.0, 1000.0) as u16,
                 original_words: c.original_words as u64,

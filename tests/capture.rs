@@ -28,6 +28,16 @@ fn capture(dir: &Path, url: &str, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Captures and fails the test, with capture's message, if it failed.
+fn capture_ok(dir: &Path, url: &str, extra: &[&str]) {
+    let out = capture(dir, url, extra);
+    assert!(
+        out.status.success(),
+        "capture {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn manifest_of(dir: &Path) -> provseal::manifest::Manifest {
     let bytes = fs::read(dir.join("out.zip")).unwrap();
     let r = verify_bytes(&bytes, &options(&[], true));
@@ -144,11 +154,7 @@ fn redirects_are_followed_and_recorded_and_a_given_original_makes_a_repost() {
 fn gzip_chunked_and_legacy_charsets_are_decoded_but_kept_raw() {
     let s = server::start();
     let dir = tempfile::tempdir().unwrap();
-    assert!(
-        capture(dir.path(), &format!("{}/gzip", s.base), &[])
-            .status
-            .success()
-    );
+    capture_ok(dir.path(), &format!("{}/gzip", s.base), &[]);
     let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
     assert_eq!(
         get(&e, "source/page.html"),
@@ -162,20 +168,12 @@ fn gzip_chunked_and_legacy_charsets_are_decoded_but_kept_raw() {
     );
 
     fs::remove_file(dir.path().join("out.zip")).unwrap();
-    assert!(
-        capture(dir.path(), &format!("{}/chunked", s.base), &[])
-            .status
-            .success()
-    );
+    capture_ok(dir.path(), &format!("{}/chunked", s.base), &[]);
     let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
     assert_eq!(get(&e, "source/page.html"), ARTICLE.as_bytes());
 
     fs::remove_file(dir.path().join("out.zip")).unwrap();
-    assert!(
-        capture(dir.path(), &format!("{}/latin1", s.base), &[])
-            .status
-            .success()
-    );
+    capture_ok(dir.path(), &format!("{}/latin1", s.base), &[]);
     let m = manifest_of(dir.path());
     assert_eq!(m.article.title, "Caf\u{e9} reopens");
     assert_eq!(m.capture.http.as_ref().unwrap().charset, "windows-1252");
@@ -193,7 +191,7 @@ fn a_plain_text_repost_keeps_working_over_http() {
     let s = server::start();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{}/plain", s.base);
-    assert!(capture(dir.path(), &url, &[]).status.success());
+    capture_ok(dir.path(), &url, &[]);
     let m = manifest_of(dir.path());
     assert_eq!(m.article.title, "Pier reopens after repairs");
     assert_eq!(m.original_url(), Some("http://news.example.org/pier"));
@@ -276,11 +274,7 @@ fn the_warc_passes_warcio() {
     }
     let s = server::start();
     let dir = tempfile::tempdir().unwrap();
-    assert!(
-        capture(dir.path(), &format!("{}/chain", s.base), &[])
-            .status
-            .success()
-    );
+    capture_ok(dir.path(), &format!("{}/chain", s.base), &[]);
     let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
     let warc = dir.path().join("capture.warc");
     fs::write(&warc, get(&e, "capture/capture.warc")).unwrap();

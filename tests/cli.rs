@@ -49,6 +49,17 @@ fn pack(dir: &Path, key: &Path, input: &Path, out: &str, extra: &[&str]) -> std:
         .unwrap()
 }
 
+/// Packs and fails the test, with pack's message, if packing failed.
+fn pack_ok(dir: &Path, key: &Path, input: &Path, out: &str, extra: &[&str]) {
+    let result = pack(dir, key, input, out, extra);
+    assert!(
+        result.status.success(),
+        "pack {}: {}",
+        input.display(),
+        stderr(&result)
+    );
+}
+
 fn example() -> PathBuf {
     repo_path("examples/article.txt")
 }
@@ -184,11 +195,7 @@ fn the_seed_packs_with_its_metadata_and_verifies() {
 #[test]
 fn verify_exit_codes_follow_trust() {
     let (dir, key) = setup();
-    assert!(
-        pack(dir.path(), &key, &example(), "a.zip", &[])
-            .status
-            .success()
-    );
+    pack_ok(dir.path(), &key, &example(), "a.zip", &[]);
     let bundle = dir.path().join("a.zip");
     let trusted = provseal()
         .arg("verify")
@@ -251,11 +258,7 @@ fn verify_exit_codes_follow_trust() {
 #[test]
 fn changing_any_byte_of_a_content_file_exits_1_with_a_hash_code() {
     let (dir, key) = setup();
-    assert!(
-        pack(dir.path(), &key, &example(), "a.zip", &[])
-            .status
-            .success()
-    );
+    pack_ok(dir.path(), &key, &example(), "a.zip", &[]);
     let bytes = fs::read(dir.path().join("a.zip")).unwrap();
     let c = provseal::container::read_container(
         &mut std::io::Cursor::new(&bytes),
@@ -284,16 +287,8 @@ fn changing_any_byte_of_a_content_file_exits_1_with_a_hash_code() {
 #[test]
 fn packing_twice_gives_identical_files_and_never_overwrites() {
     let (dir, key) = setup();
-    assert!(
-        pack(dir.path(), &key, &example(), "a.zip", &[])
-            .status
-            .success()
-    );
-    assert!(
-        pack(dir.path(), &key, &example(), "b.zip", &[])
-            .status
-            .success()
-    );
+    pack_ok(dir.path(), &key, &example(), "a.zip", &[]);
+    pack_ok(dir.path(), &key, &example(), "b.zip", &[]);
     let a = fs::read(dir.path().join("a.zip")).unwrap();
     assert_eq!(a, fs::read(dir.path().join("b.zip")).unwrap());
 
@@ -302,11 +297,7 @@ fn packing_twice_gives_identical_files_and_never_overwrites() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("already exists"));
     assert_eq!(fs::read(dir.path().join("c.zip")).unwrap(), b"precious");
-    assert!(
-        pack(dir.path(), &key, &example(), "c.zip", &["--force"])
-            .status
-            .success()
-    );
+    pack_ok(dir.path(), &key, &example(), "c.zip", &["--force"]);
     assert_eq!(fs::read(dir.path().join("c.zip")).unwrap(), a);
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
@@ -446,16 +437,12 @@ fn predicates_str(needle: &'static str) -> impl predicates::Predicate<[u8]> {
 #[test]
 fn verify_json_deserialises_to_the_documented_shape() {
     let (dir, key) = setup();
-    assert!(
-        pack(
-            dir.path(),
-            &key,
-            &example(),
-            "a.zip",
-            &["--repost-url", "https://portal.example.net/x"]
-        )
-        .status
-        .success()
+    pack_ok(
+        dir.path(),
+        &key,
+        &example(),
+        "a.zip",
+        &["--repost-url", "https://portal.example.net/x"],
     );
     let good = dir.path().join("a.zip");
     let mut bad_bytes = fs::read(&good).unwrap();
@@ -555,16 +542,12 @@ fn verify_json_deserialises_to_the_documented_shape() {
 #[test]
 fn cite_formats_and_refusal() {
     let (dir, key) = setup();
-    assert!(
-        pack(
-            dir.path(),
-            &key,
-            &example(),
-            "a.zip",
-            &["--repost-url", "https://portal.example.net/x"]
-        )
-        .status
-        .success()
+    pack_ok(
+        dir.path(),
+        &key,
+        &example(),
+        "a.zip",
+        &["--repost-url", "https://portal.example.net/x"],
     );
     let bundle = dir.path().join("a.zip");
     let cite = |fmt: &str| {
@@ -630,11 +613,7 @@ fn cite_formats_and_refusal() {
 #[test]
 fn inspect_and_extract_show_what_is_inside() {
     let (dir, key) = setup();
-    assert!(
-        pack(dir.path(), &key, &example(), "a.zip", &[])
-            .status
-            .success()
-    );
+    pack_ok(dir.path(), &key, &example(), "a.zip", &[]);
     let out = provseal()
         .arg("inspect")
         .arg(dir.path().join("a.zip"))
@@ -727,21 +706,9 @@ fn compare_classifies_truncation_and_edits() {
     for (name, text) in [("t.txt", truncated.as_str()), ("e.txt", edited.as_str())] {
         fs::write(dir.path().join(name), text).unwrap();
     }
-    assert!(
-        pack(dir.path(), &key, &example(), "o.zip", &[])
-            .status
-            .success()
-    );
-    assert!(
-        pack(dir.path(), &key, &dir.path().join("t.txt"), "t.zip", &[])
-            .status
-            .success()
-    );
-    assert!(
-        pack(dir.path(), &key, &dir.path().join("e.txt"), "e.zip", &[])
-            .status
-            .success()
-    );
+    pack_ok(dir.path(), &key, &example(), "o.zip", &[]);
+    pack_ok(dir.path(), &key, &dir.path().join("t.txt"), "t.zip", &[]);
+    pack_ok(dir.path(), &key, &dir.path().join("e.txt"), "e.zip", &[]);
     let run = |repost: &str| {
         let out = provseal()
             .arg("compare")

@@ -23,6 +23,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 /// The `Accept` header sent.
 pub const ACCEPT: &str = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1";
 
+/// The `Accept-Encoding` header sent: gzip only, which `fetch` decodes
+/// itself so that the WARC keeps the bytes as sent.
+pub const ACCEPT_ENCODING: &str = "gzip";
+
 /// Limits and choices for one fetch.
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
@@ -165,7 +169,16 @@ pub enum CaptureError {
     Http(String, String),
 }
 
-fn classify(url: &str, e: ureq::Error, timeout: Duration) -> CaptureError {
+/// Where in an exchange an error happened: an https connection that breaks
+/// off before any response is a failed handshake; one that breaks off while
+/// the body arrives is not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Connect,
+    Body,
+}
+
+fn classify(url: &str, e: ureq::Error, timeout: Duration, stage: Stage) -> CaptureError {
     let url = url.to_string();
     match e {
         ureq::Error::HostNotFound => CaptureError::HostNotFound(url),
@@ -182,9 +195,8 @@ fn classify(url: &str, e: ureq::Error, timeout: Duration) -> CaptureError {
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
                 CaptureError::Timeout(url, timeout.as_secs())
             }
-            // Before any response, an https connection that breaks off is a
-            // failed handshake (e.g. the server does not speak TLS).
-            _ if url.starts_with("https://") => {
+            // e.g. the server does not speak TLS at all.
+            _ if stage == Stage::Connect && url.starts_with("https://") => {
                 CaptureError::Tls(url, format!("the handshake failed: {e}"))
             }
             _ => CaptureError::Http(url, e.to_string()),
@@ -230,13 +242,13 @@ pub fn fetch(
             ("Host".to_string(), host),
             ("User-Agent".to_string(), opts.user_agent.clone()),
             ("Accept".to_string(), ACCEPT.to_string()),
-            ("Accept-Encoding".to_string(), "gzip".to_string()),
+            ("Accept-Encoding".to_string(), ACCEPT_ENCODING.to_string()),
         ];
         let mut resp = agent
             .get(here.as_str())
-            .header("Accept-Encoding", "gzip")
+            .header("Accept-Encoding", ACCEPT_ENCODING)
             .call()
-            .map_err(|e| classify(&here, e, opts.timeout))?;
+            .map_err(|e| classify(&here, e, opts.timeout, Stage::Connect))?;
         let status = resp.status();
         let http_version = format!("{:?}", resp.version());
         let response_headers: Vec<(String, String)> = resp
@@ -254,7 +266,7 @@ pub fn fetch(
             .with_config()
             .limit(opts.max_bytes)
             .read_to_vec()
-            .map_err(|e| classify(&here, e, opts.timeout))?;
+            .map_err(|e| classify(&here, e, opts.timeout, Stage::Body))?;
         let exchange = Exchange {
             url: here.clone(),
             request_headers,

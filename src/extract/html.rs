@@ -14,11 +14,13 @@ fn sel(s: &str) -> Selector {
 }
 
 /// Finds `<meta charset>` or `http-equiv` content-type in the first bytes.
-fn sniff_charset(bytes: &[u8]) -> Option<String> {
+pub fn sniff_charset(bytes: &[u8]) -> Option<String> {
+    static META_CHARSET: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#)
+            .expect("static regex")
+    });
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
-    let re = regex::Regex::new(r#"<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#)
-        .expect("static regex");
-    re.captures(&head).map(|c| c[1].to_string())
+    META_CHARSET.captures(&head).map(|c| c[1].to_string())
 }
 
 /// JSON-LD objects describing an article, from `@graph` arrays too.

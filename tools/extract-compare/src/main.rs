@@ -14,11 +14,7 @@ use provseal::normalize::decode;
 
 /// Decodes as provseal does, so every engine sees the same text.
 fn text_of(bytes: &[u8]) -> String {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
-    let declared = regex::Regex::new(r#"<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#)
-        .unwrap()
-        .captures(&head)
-        .map(|c| c[1].to_string());
+    let declared = provseal::extract::html::sniff_charset(bytes);
     decode(bytes, declared.as_deref()).0
 }
 
