@@ -16,6 +16,7 @@ struct Score {
     pages: usize,
     title_ok: usize,
     date_ok: usize,
+    date_unlabelled: usize,
     author_ok: usize,
     elapsed: Duration,
     bytes: usize,
@@ -26,10 +27,11 @@ impl Score {
     fn line(&self, name: &str, body: &str) {
         let pct = |n: usize| 100.0 * n as f64 / self.pages.max(1) as f64;
         println!(
-            "{name}: {} pages | body {body} | title {:.1}% | date {:.1}% | author {:.1}% | {:.0} pages/s ({:.1} MB/s) on one thread",
+            "{name}: {} pages | body {body} | title {:.1}% | date {:.1}% ({} more found where the truth has none) | author {:.1}% | {:.0} pages/s ({:.1} MB/s) on one thread",
             self.pages,
             pct(self.title_ok),
             pct(self.date_ok),
+            self.date_unlabelled,
             pct(self.author_ok),
             self.pages as f64 / self.elapsed.as_secs_f64(),
             self.bytes as f64 / 1e6 / self.elapsed.as_secs_f64(),
@@ -57,6 +59,7 @@ impl Score {
         self.pages += 1;
         self.title_ok += t_ok as usize;
         self.date_ok += d_ok as usize;
+        self.date_unlabelled += (got_day.is_some() && want_day.is_none()) as usize;
         self.author_ok += a_ok as usize;
         if !(t_ok && d_ok && a_ok) {
             self.misses.push(format!(

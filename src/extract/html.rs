@@ -5,6 +5,7 @@
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
 
+use super::headline::{self, strip_site_suffix};
 use super::text::split_authors;
 use super::{Extracted, non_empty};
 use crate::normalize::{collapse_ws, decode, normalise_text};
@@ -163,39 +164,30 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
         .and_then(|u| url::Url::parse(&u).ok())
         .and_then(|u| u.host_str().map(str::to_string));
     let strip = |t: String| strip_site_suffix(&t, site.as_deref(), host.as_deref());
-    let doc_title = doc
-        .select(&sel("title"))
-        .next()
-        .and_then(|t| non_empty(Some(t.text().collect())))
-        .map(strip);
-    // A page title or social title often carries the site name or a kicker
-    // around the headline; when the page's first <h1> is part of it, the
-    // <h1> is the headline itself. JSON-LD's headline is taken as it is.
-    let h1 = doc
-        .select(&sel("article h1, h1"))
-        .next()
-        .and_then(|h| non_empty(Some(h.text().collect())));
-    let prefer_h1 = |t: String| match &h1 {
-        Some(h) if &t != h && h.chars().count() >= 8 && t.contains(h.as_str()) => h.clone(),
-        _ => t,
-    };
-    let title = non_empty(ld_get("headline").and_then(|v| ld_str(Some(v))))
-        .or_else(|| {
-            meta(
-                &doc,
-                &[
-                    "og:title",
-                    "twitter:title",
-                    "dc.title",
-                    "citation_title",
-                    "title",
-                ],
-            )
-            .map(strip)
-            .map(prefer_h1)
-        })
-        .or_else(|| doc_title.map(prefer_h1))
-        .or_else(|| h1.clone());
+    // Declared titles in order of trust; the first one is the headline
+    // unless a visible heading agrees with one of them (see `headline`).
+    let mut declared: Vec<String> = ld
+        .iter()
+        .filter_map(|a| non_empty(ld_str(a.get("headline"))))
+        .collect();
+    for key in [
+        "og:title",
+        "twitter:title",
+        "dc.title",
+        "citation_title",
+        "title",
+    ] {
+        declared.extend(meta(&doc, &[key]));
+    }
+    declared.extend(
+        doc.select(&sel("title"))
+            .next()
+            .and_then(|t| non_empty(Some(t.text().collect()))),
+    );
+    let declared: Vec<String> = declared.into_iter().map(strip).collect();
+    let title = headline::agreeing_heading(&doc, &declared)
+        .or_else(|| declared.first().cloned())
+        .or_else(|| headline::first_h1(&doc));
 
     let mut authors = ld_get("author")
         .map(|a| ld_names(Some(a)))
@@ -543,56 +535,6 @@ fn clean_authors(authors: Vec<String>, publisher: Option<&str>) -> Vec<String> {
     out
 }
 
-/// "Headline | Site" and "Headline - Site" lose the site part.
-fn strip_site_suffix(title: &str, site: Option<&str>, host: Option<&str>) -> String {
-    const SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " :: ", " › ", " » ", " · "];
-    // The site's name as its host spells it: "www.heizung.de" gives "heizung".
-    let host_label = host.and_then(|h| {
-        let labels: Vec<&str> = h.trim_start_matches("www.").split('.').collect();
-        (labels.len() >= 2).then(|| labels[labels.len() - 2].to_lowercase())
-    });
-    let mut current = title.to_string();
-    // Trailing segments such as " | Forum | Example.de" are peeled one by one.
-    for _ in 0..3 {
-        let Some((at, sep)) = SEPARATORS
-            .iter()
-            .filter_map(|s| current.rfind(s).map(|i| (i, *s)))
-            .max_by_key(|(i, _)| *i)
-        else {
-            break;
-        };
-        let (head, tail) = (&current[..at], &current[at + sep.len()..]);
-        let squashed: String = tail
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
-        let is_site = site.is_some_and(|s| {
-            s.eq_ignore_ascii_case(tail) || tail.to_lowercase().contains(&s.to_lowercase())
-        }) || host_label
-            .as_ref()
-            .is_some_and(|l| l.len() >= 3 && squashed.contains(&l.replace('-', "")))
-            || tail
-                .split_whitespace()
-                .last()
-                .is_some_and(looks_like_domain);
-        if !is_site || tail.split_whitespace().count() > 5 || head.split_whitespace().count() < 2 {
-            break;
-        }
-        current = head.trim_end().to_string();
-    }
-    current
-}
-
-fn looks_like_domain(word: &str) -> bool {
-    let w = word.to_lowercase();
-    let tld = w.rsplit('.').next().unwrap_or("");
-    w.contains('.')
-        && (2..=6).contains(&tld.len())
-        && tld.chars().all(|c| c.is_ascii_lowercase())
-        && !w.ends_with('.')
-}
-
 const SKIP: [&str; 17] = [
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
     "button", "svg", "iframe", "select", "head", "title", "figure", "menu",
@@ -791,47 +733,6 @@ mod tests {
         assert_eq!(e.title.as_deref(), Some("Caf\u{e9} news"));
         assert_eq!(e.text, "Un caf\u{e9}.\n");
         assert_eq!(e.encoding, "windows-1252");
-    }
-
-    #[test]
-    fn site_names_are_peeled_off_titles() {
-        let s = |t: &str, site: Option<&str>, host: Option<&str>| strip_site_suffix(t, site, host);
-        assert_eq!(
-            s(
-                "Ferry line opens | Example News",
-                Some("Example News"),
-                None
-            ),
-            "Ferry line opens"
-        );
-        assert_eq!(
-            s(
-                "Heat pumps in old houses - When it pays | heizung.de",
-                None,
-                None
-            ),
-            "Heat pumps in old houses - When it pays"
-        );
-        assert_eq!(
-            s(
-                "No app store on mobile data | iPhone | Forum | MacTechNews.de",
-                None,
-                Some("www.mactechnews.de")
-            ),
-            "No app store on mobile data | iPhone | Forum"
-        );
-        assert_eq!(
-            s("Policía dice que todo tranqui | Minuto30.com", None, None),
-            "Policía dice que todo tranqui"
-        );
-        assert_eq!(
-            s("Corona-Pandemie - Es kommt darauf an", None, None),
-            "Corona-Pandemie - Es kommt darauf an"
-        );
-        assert_eq!(
-            s("Jobs - mediale pfade.de", None, Some("medialepfade.de")),
-            "Jobs - mediale pfade.de"
-        );
     }
 
     #[test]

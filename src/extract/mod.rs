@@ -5,6 +5,7 @@
 //! byte for byte beside what was extracted.
 
 pub mod dates;
+pub mod headline;
 pub mod html;
 pub mod text;
 
