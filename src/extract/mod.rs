@@ -4,6 +4,7 @@
 //! can be overridden on the command line, and the raw input is always kept
 //! byte for byte beside what was extracted.
 
+mod body;
 pub mod dates;
 pub mod headline;
 pub mod html;
