@@ -61,11 +61,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         manifest,
         bundle_id: id,
         archive: cite::DEFAULT_ARCHIVE,
+        public_url: None,
     };
-    print!("{}", cite::render(cite::Format::Text, &source));
+    for format in [cite::Format::Chicago, cite::Format::Apa, cite::Format::Text] {
+        print!("{}", cite::render(format, &source, cite::Markup::Plain));
+    }
     print!(
         "{}",
-        cite::render(cite::Format::Ris, &source).replace("\r\n", "\n")
+        cite::render(cite::Format::Ris, &source, cite::Markup::Plain).replace("\r\n", "\n")
     );
     Ok(())
 }

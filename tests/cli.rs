@@ -3,66 +3,12 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+use support::cli::*;
 use support::*;
 
 const SEED_FILE: &str = "../shared/seed/dailynk-2018-05-27-repost.txt";
-
-fn provseal() -> Command {
-    Command::cargo_bin("provseal").unwrap()
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
-}
-
-/// A temp dir with a generated key pair `k.key`/`k.pub`.
-fn setup() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = provseal()
-        .args(["key", "generate", "--out"])
-        .arg(dir.path().join("k"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let k = dir.path().join("k");
-    (dir, k)
-}
-
-fn pack(dir: &Path, key: &Path, input: &Path, out: &str, extra: &[&str]) -> std::process::Output {
-    provseal()
-        .arg("pack")
-        .arg(input)
-        .arg("--key")
-        .arg(key.with_extension("key"))
-        .arg("-o")
-        .arg(dir.join(out))
-        .args(["--captured-at", "2024-03-15T08:30:00Z"])
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
-/// Packs and fails the test, with pack's message, if packing failed.
-fn pack_ok(dir: &Path, key: &Path, input: &Path, out: &str, extra: &[&str]) {
-    let result = pack(dir, key, input, out, extra);
-    assert!(
-        result.status.success(),
-        "pack {}: {}",
-        input.display(),
-        stderr(&result)
-    );
-}
-
-fn example() -> PathBuf {
-    repo_path("examples/article.txt")
-}
 
 #[test]
 fn key_generate_writes_private_0600_and_public_and_refuses_overwrite() {
@@ -537,77 +483,6 @@ fn verify_json_deserialises_to_the_documented_shape() {
         assert!(matches!(f.severity.as_str(), "error" | "warning") && (1..=6).contains(&f.step));
         assert!(!f.location.is_empty() && !f.message.is_empty());
     }
-}
-
-#[test]
-fn cite_formats_and_refusal() {
-    let (dir, key) = setup();
-    pack_ok(
-        dir.path(),
-        &key,
-        &example(),
-        "a.zip",
-        &["--repost-url", "https://portal.example.net/x"],
-    );
-    let bundle = dir.path().join("a.zip");
-    let cite = |fmt: &str| {
-        provseal()
-            .arg("cite")
-            .arg(&bundle)
-            .args(["--format", fmt])
-            .output()
-            .unwrap()
-    };
-    let text = stdout(&cite("text"));
-    for needle in [
-        "http://news.example.org/read.php?num=4821&cat=c07",
-        "https://portal.example.net/x",
-        "2024-03-15T08:30:00Z",
-        "Evidence bundle sha256:",
-        "signed by Ed25519 key sha256:",
-    ] {
-        assert!(text.contains(needle), "{needle}: {text}");
-    }
-    let ris = stdout(&cite("ris"));
-    assert!(ris.starts_with("TY  - NEWS\r\n") && ris.ends_with("ER  - \r\n"));
-    assert!(!ris.replace("\r\n", "").contains('\n'));
-    for tag in [
-        "TI  - ",
-        "T2  - ",
-        "PB  - ",
-        "DA  - 2024/03/14",
-        "PY  - 2024",
-        "UR  - ",
-        "Y2  - 2024/03/15",
-        "DB  - ",
-        "AN  - sha256:",
-        "N1  - ",
-    ] {
-        assert!(ris.contains(tag), "{tag}");
-    }
-    let bib = stdout(&cite("biblatex"));
-    assert!(bib.starts_with("@article{provseal-"));
-    for field in [
-        "entrysubtype = {magazine}",
-        "journaltitle = {{Example Coast News}}",
-        "date = {2024-03-14}",
-        "urldate = {2024-03-15}",
-        "eprinttype = {sha256}",
-        "addendum = {Reposted at \\url{https://portal.example.net/x}",
-    ] {
-        assert!(bib.contains(field), "{field}: {bib}");
-    }
-    let csl: serde_json::Value = serde_json::from_slice(&cite("csl-json").stdout).unwrap();
-    assert_eq!(csl[0]["type"], "article-newspaper");
-
-    let mut bytes = fs::read(&bundle).unwrap();
-    let n = bytes.len();
-    bytes[n / 2] ^= 1;
-    fs::write(&bundle, bytes).unwrap();
-    let refused = cite("text");
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(refused.stdout.is_empty());
-    assert!(stderr(&refused).contains("did not verify"));
 }
 
 #[test]

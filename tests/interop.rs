@@ -192,6 +192,7 @@ fn csl_json_validates_against_the_shared_schema() {
             manifest: &p.manifest,
             bundle_id: &p.bundle_id,
             archive: cite::DEFAULT_ARCHIVE,
+            public_url: None,
         });
         assert_valid(&v, &doc);
         let item = &doc[0];

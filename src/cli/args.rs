@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 /// Preserve news reports as signed, verifiable evidence bundles.
 #[derive(Debug, Parser)]
@@ -146,12 +146,27 @@ pub struct CaptureArgs {
     pub allow_status: Vec<u16>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CiteFormat {
-    CslJson,
-    Biblatex,
-    Ris,
-    Text,
+/// A citation format from the command line: one of the library's formats
+/// (by the names `provseal::cite::Format::name` gives), or `all`.
+#[derive(Debug, Clone, Copy)]
+pub struct CiteFormat(Option<provseal::cite::Format>);
+
+impl CiteFormat {
+    /// The library's format; `None` for `all`.
+    pub fn format(self) -> Option<provseal::cite::Format> {
+        self.0
+    }
+}
+
+/// Accepts the library's format names and `all`, and lists them in `--help`.
+fn cite_format() -> impl clap::builder::TypedValueParser<Value = CiteFormat> {
+    let mut names: Vec<&'static str> = provseal::cite::Format::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    names.push("all");
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names).map(|s| CiteFormat(s.parse().ok()))
 }
 
 #[derive(Debug, Args)]
@@ -174,18 +189,42 @@ pub struct VerifyArgs {
     /// Print one JSON document (spec §10).
     #[arg(long)]
     pub json: bool,
+    /// Print a citation of each bundle that verified, in this format, on
+    /// stdout (the report goes to stderr); say on stderr why the others
+    /// are not cited. CSL-JSON citations are merged into one array.
+    #[arg(long, value_parser = cite_format(), value_name = "FORMAT")]
+    pub cite: Option<CiteFormat>,
+    #[command(flatten)]
+    pub style: CiteStyleArgs,
+}
+
+/// How citations are written.
+#[derive(Debug, Args)]
+pub struct CiteStyleArgs {
+    /// Archive name for CSL-JSON `archive`, RIS `DB` and the evidence clause.
+    #[arg(long, default_value = provseal::cite::DEFAULT_ARCHIVE)]
+    pub archive: String,
+    /// Where the bundle is published, for Robust Links' data-versionurl.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Human styles as HTML, with italics as <i>.
+    #[arg(long)]
+    pub html: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CiteArgs {
     /// The bundle to cite.
     pub bundle: PathBuf,
-    /// Citation format.
-    #[arg(long, value_enum, default_value = "text")]
+    /// Citation format (all: every format, under headings, or one file each
+    /// with --out-dir).
+    #[arg(long, value_parser = cite_format(), default_value = "text")]
     pub format: CiteFormat,
-    /// Archive name for CSL-JSON `archive` and RIS `DB`.
-    #[arg(long, default_value = provseal::cite::DEFAULT_ARCHIVE)]
-    pub archive: String,
+    /// With --format all: write one file per format into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub style: CiteStyleArgs,
     #[command(flatten)]
     pub trust: TrustArgs,
 }

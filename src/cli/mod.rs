@@ -2,6 +2,7 @@
 //! library results into output and an exit code.
 
 pub mod args;
+mod citing;
 mod render;
 
 use std::fs::{self, OpenOptions};
@@ -10,20 +11,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use provseal::cite::{self, CiteSource};
 use provseal::manifest::{CaptureMethod, FileRole};
 use provseal::pack::{self, Overrides, PackRequest};
 use provseal::sign::{self, KeyPair};
 use provseal::verify::{self, VerifyOptions};
 
 use args::{
-    CaptureArgs, CiteFormat, Cli, Command, CompareArgs, KeyCommand, MetaArgs, OutArgs, PackArgs,
-    SignArgs, TrustArgs,
+    CaptureArgs, Cli, Command, CompareArgs, KeyCommand, MetaArgs, OutArgs, PackArgs, SignArgs,
+    TrustArgs, VerifyArgs,
 };
 
 /// Writes to standard output. A reader that went away (`provseal verify |
 /// head`) is not an error worth a message, and must not become a panic.
-fn emit(text: &str) -> Result<(), String> {
+pub(crate) fn emit(text: &str) -> Result<(), String> {
     use std::io::Write as _;
     let mut stdout = io::stdout().lock();
     match stdout
@@ -44,8 +44,8 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Key(KeyCommand::Generate { out }) => key_generate(&out),
         Command::Pack(a) => pack_cmd(*a),
         Command::Capture(a) => capture_cmd(*a),
-        Command::Verify(a) => verify_cmd(&a.bundles, &a.trust, a.json),
-        Command::Cite(a) => cite_cmd(&a.bundle, a.format, &a.archive, &a.trust),
+        Command::Verify(a) => verify_cmd(&a),
+        Command::Cite(a) => citing::cite_cmd(&a),
         Command::Compare(a) => compare_cmd(&a),
         Command::Inspect { bundle } => inspect_cmd(&bundle),
         Command::Extract { input, json } => extract_cmd(&input, json),
@@ -219,7 +219,7 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
     write_bundle(&a.out, &packed)
 }
 
-fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
+pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     let mut opts = VerifyOptions::new(Utc::now());
     opts.allow_unsigned = t.allow_unsigned;
     for p in &t.trust {
@@ -230,58 +230,37 @@ fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     Ok(opts)
 }
 
-fn verify_one(path: &Path, opts: &VerifyOptions) -> Result<verify::Report, String> {
+pub(crate) fn verify_one(path: &Path, opts: &VerifyOptions) -> Result<verify::Report, String> {
     verify::verify_path(path, opts).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn verify_cmd(bundles: &[PathBuf], t: &TrustArgs, json: bool) -> CliResult {
-    let opts = verify_options(t)?;
-    let mut reports = Vec::with_capacity(bundles.len());
-    for b in bundles {
+fn verify_cmd(a: &VerifyArgs) -> CliResult {
+    let opts = verify_options(&a.trust)?;
+    let mut reports = Vec::with_capacity(a.bundles.len());
+    for b in &a.bundles {
         reports.push((b.clone(), verify_one(b, &opts)?));
     }
-    let out = if json {
-        render::verify_json(&reports)
-    } else {
-        render::verify_human(&reports)
-    };
-    emit(&out)?;
-    Ok(if reports.iter().all(|(_, r)| r.passed) {
+    let all_passed = reports.iter().all(|(_, r)| r.passed);
+    let style = citing::style(&a.style);
+    let cite = a
+        .cite
+        .map(|f| f.format().ok_or("--cite takes one format, not all"));
+    match (cite.transpose()?, a.json) {
+        (Some(format), false) => {
+            // Citations on stdout, for `> refs.bib`; the report on stderr.
+            eprint!("{}", render::verify_human(&reports));
+            let (cited, refused) = citing::citations(&reports, format, &style);
+            eprint!("{refused}");
+            emit(&cited)?;
+        }
+        (cite, true) => emit(&render::verify_json(&reports, cite, &style))?,
+        (None, false) => emit(&render::verify_human(&reports))?,
+    }
+    Ok(if all_passed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-fn cite_cmd(bundle: &Path, format: CiteFormat, archive: &str, t: &TrustArgs) -> CliResult {
-    let opts = verify_options(t)?;
-    let report = verify_one(bundle, &opts)?;
-    let (Some(m), Some(id), true) = (&report.manifest, &report.bundle_id, report.passed) else {
-        eprint!(
-            "{}",
-            render::verify_human(&[(bundle.to_path_buf(), report)])
-        );
-        eprintln!(
-            "provseal: {}: not cited: the bundle did not verify",
-            bundle.display()
-        );
-        return Ok(ExitCode::from(1));
-    };
-    let format = match format {
-        CiteFormat::CslJson => cite::Format::CslJson,
-        CiteFormat::Biblatex => cite::Format::Biblatex,
-        CiteFormat::Ris => cite::Format::Ris,
-        CiteFormat::Text => cite::Format::Text,
-    };
-    emit(&cite::render(
-        format,
-        &CiteSource {
-            manifest: m,
-            bundle_id: id,
-            archive,
-        },
-    ))?;
-    Ok(ExitCode::SUCCESS)
 }
 
 fn compare_cmd(a: &CompareArgs) -> CliResult {

@@ -3,22 +3,13 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use provseal::cite::{self, CiteSource};
+use provseal::cite::{self, Format, Markup};
 use provseal::extract::{Extracted, InputKind};
 use provseal::verify::{Report, State};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-fn citation_source(r: &Report) -> Option<CiteSource<'_>> {
-    match (&r.manifest, &r.bundle_id, r.passed) {
-        (Some(manifest), Some(bundle_id), true) => Some(CiteSource {
-            manifest,
-            bundle_id,
-            archive: cite::DEFAULT_ARCHIVE,
-        }),
-        _ => None,
-    }
-}
+use super::citing;
 
 fn verdict(r: &Report) -> &'static str {
     match (r.state, r.passed) {
@@ -35,6 +26,11 @@ fn verdict(r: &Report) -> &'static str {
 
 /// The human report of `verify`.
 pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
+    let default_style = citing::Style {
+        archive: cite::DEFAULT_ARCHIVE.into(),
+        public_url: None,
+        markup: Markup::Plain,
+    };
     let mut out = String::new();
     for (path, r) in reports {
         writeln!(out, "{}: {}", path.display(), verdict(r)).ok();
@@ -81,11 +77,11 @@ pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
         if !r.complete {
             writeln!(out, "  (verification stopped early: the bundle is too broken for the later steps to run)").ok();
         }
-        if let Some(src) = citation_source(r) {
+        if let Some(src) = citing::source(r, &default_style) {
             write!(
                 out,
                 "  cite as    {}",
-                cite::render(cite::Format::Text, &src)
+                cite::render(Format::Text, &src, Markup::Plain)
             )
             .ok();
         }
@@ -103,21 +99,39 @@ struct JsonBundle<'a> {
     #[serde(flatten)]
     report: &'a Report,
     citation: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_cited: Option<String>,
 }
 
-/// The JSON document of `verify --json` (spec §10).
-pub fn verify_json(reports: &[(PathBuf, Report)]) -> String {
+/// The JSON document of `verify --json` (spec §10). With `--cite F`, each
+/// cited bundle's `citation` also holds `format` and `formatted`, and each
+/// other bundle says why in `not_cited`.
+pub fn verify_json(
+    reports: &[(PathBuf, Report)],
+    cite: Option<Format>,
+    style: &citing::Style,
+) -> String {
     let bundles: Vec<JsonBundle> = reports
         .iter()
-        .map(|(path, report)| JsonBundle {
-            path: path.display().to_string(),
-            report,
-            citation: citation_source(report).map(|src| {
-                json!({
-                    "text": cite::render(cite::Format::Text, &src).trim_end(),
-                    "csl_json": cite::csl_json(&src),
-                })
-            }),
+        .map(|(path, report)| {
+            let src = citing::source(report, style);
+            JsonBundle {
+                path: path.display().to_string(),
+                report,
+                citation: src.as_ref().map(|src| {
+                    let mut c = json!({
+                        "text": cite::render(Format::Text, src, Markup::Plain).trim_end(),
+                        "csl_json": cite::csl_json(src),
+                    });
+                    if let Some(f) = cite {
+                        c["format"] = json!(f.name());
+                        c["formatted"] = json!(cite::render(f, src, style.markup));
+                    }
+                    c
+                }),
+                not_cited: (cite.is_some() && src.is_none())
+                    .then(|| citing::not_cited_reason(report)),
+            }
         })
         .collect();
     let passed = reports.iter().filter(|(_, r)| r.passed).count();

@@ -2,6 +2,8 @@
 //! low-level archive surgery for building broken bundles.
 #![allow(dead_code)]
 
+pub mod citations;
+pub mod cli;
 pub mod server;
 pub mod vectors;
 

@@ -1,0 +1,318 @@
+//! `provseal cite` and `verify --cite` end to end: every format, `all`
+//! with and without `--out-dir`, citations only for bundles that verified,
+//! and hostile metadata escaped in every format that has syntax.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use support::cli::*;
+
+/// A signed bundle of the example article with an author and a repost.
+fn signed_bundle(dir: &Path, key: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let mut args = vec![
+        "--repost-url",
+        "https://portal.example.net/x",
+        "--author",
+        "Ann Lee",
+    ];
+    args.extend_from_slice(extra);
+    pack_ok(dir, key, &example(), name, &args);
+    dir.join(name)
+}
+
+fn cite(bundle: &Path, key: &Path, args: &[&str]) -> std::process::Output {
+    provseal()
+        .arg("cite")
+        .arg(bundle)
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_format_carries_the_evidence() {
+    let (dir, key) = setup();
+    let bundle = signed_bundle(dir.path(), &key, "a.zip", &[]);
+    let out = |fmt: &str| {
+        let o = cite(&bundle, &key, &["--format", fmt]);
+        assert!(o.status.success(), "{fmt}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let text = out("text");
+    for needle in [
+        "http://news.example.org/read.php?num=4821&cat=c07",
+        "https://portal.example.net/x",
+        "2024-03-15T08:30:00Z",
+        "Evidence bundle sha256:",
+        "signed by Ed25519 key sha256:",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let ris = out("ris");
+    assert!(ris.starts_with("TY  - NEWS\r\n") && ris.ends_with("ER  - \r\n"));
+    assert!(!ris.replace("\r\n", "").contains('\n'));
+    for tag in [
+        "TI  - ",
+        "T2  - ",
+        "PB  - ",
+        "AU  - Lee, Ann",
+        "DA  - 2024/03/14",
+        "PY  - 2024",
+        "UR  - ",
+        "Y2  - 2024/03/15",
+        "DB  - ",
+        "AN  - sha256:",
+        "N1  - ",
+    ] {
+        assert!(ris.contains(tag), "{tag}");
+    }
+    let bib = out("biblatex");
+    assert!(bib.starts_with("@article{provseal-"), "{bib}");
+    for field in [
+        "entrysubtype = {magazine}",
+        "author = {Lee, Ann}",
+        "journaltitle = {{Example Coast News}}",
+        "date = {2024-03-14}",
+        "urldate = {2024-03-15}",
+        "eprinttype = {sha256}",
+        "addendum = {Reposted at \\url{https://portal.example.net/x}",
+    ] {
+        assert!(bib.contains(field), "{field}: {bib}");
+    }
+    let bibtex = out("bibtex");
+    assert!(
+        bibtex.starts_with("@misc{provseal-") && bibtex.contains("month = mar,"),
+        "{bibtex}"
+    );
+    let csl: serde_json::Value = serde_json::from_str(&out("csl-json")).unwrap();
+    assert_eq!(csl[0]["type"], "article-newspaper");
+    assert_eq!(csl[0]["author"][0]["family"], "Lee");
+
+    let chicago = out("chicago");
+    let lines: Vec<&str> = chicago.lines().collect();
+    assert_eq!(lines.len(), 2, "note and bibliography: {chicago}");
+    assert!(
+        lines[0].starts_with("Ann Lee, \u{201c}Harbour Town Families Questioned"),
+        "{chicago}"
+    );
+    assert!(
+        lines[1].starts_with("Lee, Ann. \u{201c}Harbour Town"),
+        "{chicago}"
+    );
+    assert!(out("apa").starts_with("Lee, A. (2024, March 14). Harbour town families"));
+    assert!(out("mla").starts_with("Lee, Ann. \u{201c}Harbour Town Families"));
+    assert!(out("bluebook").starts_with("Ann Lee, Harbour Town Families Questioned After"));
+    for human in [chicago, out("apa"), out("mla"), out("bluebook")] {
+        for needle in [
+            "Reposted at https://portal.example.net/x",
+            "archived 2024-03-15 08:30:00 UTC",
+            "evidence bundle sha256:",
+            "signed by Ed25519 key sha256:",
+        ] {
+            assert!(human.contains(needle), "{needle}: {human}");
+        }
+    }
+    let html = stdout(&cite(&bundle, &key, &["--format", "mla", "--html"]));
+    assert!(html.contains("<i>Example Coast News</i>"), "{html}");
+    let robust = out("robust-links");
+    assert_eq!(
+        robust.matches("<a ").count(),
+        2,
+        "original and repost: {robust}"
+    );
+    assert!(
+        !robust.contains("data-versionurl"),
+        "no public URL given: {robust}"
+    );
+    let public = stdout(&cite(
+        &bundle,
+        &key,
+        &[
+            "--format",
+            "robust-links",
+            "--public-url",
+            "https://archive.example.org/a.zip",
+        ],
+    ));
+    assert_eq!(
+        public
+            .matches("data-versionurl=\"https://archive.example.org/a.zip\"")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn all_prints_every_format_or_writes_one_file_each() {
+    let (dir, key) = setup();
+    let bundle = signed_bundle(dir.path(), &key, "a.zip", &[]);
+    let doc = stdout(&cite(&bundle, &key, &["--format", "all"]));
+    for heading in [
+        "## CSL-JSON",
+        "## BibLaTeX",
+        "## BibTeX",
+        "## RIS",
+        "## Chicago",
+        "## APA",
+        "## MLA",
+        "## Bluebook",
+        "## Robust Links",
+        "## Evidence sentence",
+    ] {
+        assert!(doc.contains(heading), "{heading}");
+    }
+    let out_dir = dir.path().join("cites");
+    let o = cite(&bundle, &key, &["--format", "all", "--html", "--out-dir"]);
+    assert_eq!(o.status.code(), Some(2), "--out-dir needs a value");
+    let o = provseal()
+        .arg("cite")
+        .arg(&bundle)
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .args(["--format", "all", "--html", "--out-dir"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut names: Vec<String> = fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "citation.apa.html",
+            "citation.biblatex.bib",
+            "citation.bibtex.bib",
+            "citation.bluebook.html",
+            "citation.chicago.html",
+            "citation.csl.json",
+            "citation.mla.html",
+            "citation.ris",
+            "citation.robust-links.html",
+            "citation.txt",
+        ]
+    );
+    let o = cite(&bundle, &key, &["--format", "apa", "--out-dir", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--out-dir goes with --format all"));
+}
+
+#[test]
+fn verify_cites_only_what_verified_and_says_why_not_for_the_rest() {
+    let (dir, key) = setup();
+    let good = signed_bundle(dir.path(), &key, "good.zip", &[]);
+    let also = signed_bundle(
+        dir.path(),
+        &key,
+        "also.zip",
+        &["--title", "A second report"],
+    );
+    let broken = signed_bundle(dir.path(), &key, "broken.zip", &[]);
+    let mut bytes = fs::read(&broken).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 1;
+    fs::write(&broken, bytes).unwrap();
+    let out = dir.path().join("unsigned.zip");
+    let o = provseal()
+        .arg("pack")
+        .arg(example())
+        .args(["--unsigned", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let verify = |format: &str, extra: &[&str]| {
+        provseal()
+            .arg("verify")
+            .args(["--cite", format, "--trust"])
+            .arg(key.with_extension("pub"))
+            .args(extra)
+            .args([&good, &broken, &out, &also])
+            .output()
+            .unwrap()
+    };
+    let o = verify("biblatex", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let cited = stdout(&o);
+    assert_eq!(cited.matches("@article{").count(), 2, "{cited}");
+    assert!(cited.contains("A second report"));
+    let err = stderr(&o);
+    assert!(
+        err.contains("broken.zip: not cited: it is invalid (E0"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unsigned.zip: not cited: it is unsigned"),
+        "{err}"
+    );
+    assert!(err.contains("VERIFIED"), "the report goes to stderr: {err}");
+
+    let o = verify("csl-json", &[]);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        items.as_array().unwrap().len(),
+        2,
+        "one array for all bundles"
+    );
+
+    let o = verify("apa", &["--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let bundles = doc["bundles"].as_array().unwrap();
+    assert!(
+        bundles[0]["citation"]["formatted"]
+            .as_str()
+            .unwrap()
+            .starts_with("Lee, A. (2024, March 14).")
+    );
+    assert_eq!(bundles[0]["citation"]["format"], "apa");
+    assert!(bundles[1]["citation"].is_null());
+    assert!(
+        bundles[1]["not_cited"]
+            .as_str()
+            .unwrap()
+            .starts_with("it is invalid")
+    );
+
+    let o = verify("all", &[]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn hostile_metadata_is_escaped_in_every_syntax() {
+    let (dir, key) = setup();
+    let title = "<script>alert(1)</script> & {\\evil} 100% \"quoted\"";
+    let bundle = signed_bundle(
+        dir.path(),
+        &key,
+        "h.zip",
+        &["--title", title, "--publisher", "<b>Outlet</b> & Co"],
+    );
+    for fmt in ["robust-links", "chicago", "apa", "mla", "bluebook"] {
+        let html = stdout(&cite(&bundle, &key, &["--format", fmt, "--html"]));
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{fmt}: {html}"
+        );
+        assert!(
+            html.to_lowercase().contains("&lt;script&gt;"),
+            "{fmt}: {html}"
+        );
+    }
+    let bib = stdout(&cite(&bundle, &key, &["--format", "biblatex"]));
+    assert!(
+        bib.contains("\\{\\textbackslash{}evil\\}") && bib.contains("100\\%"),
+        "{bib}"
+    );
+    let ris = stdout(&cite(&bundle, &key, &["--format", "ris"]));
+    assert!(ris.contains(&format!("TI  - {title}\r\n")), "{ris}");
+    let csl: serde_json::Value =
+        serde_json::from_str(&stdout(&cite(&bundle, &key, &["--format", "csl-json"]))).unwrap();
+    assert_eq!(csl[0]["title"], title);
+}
