@@ -11,6 +11,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/verify_bundle" "$work/parse_manifest" "$work/extract_html"
 cp ../examples/article.html ../examples/article.txt "$work/extract_html/"
+# Inputs that once crashed a target (regressions/TARGET-what) stay in its seeds.
+for f in regressions/*; do
+    [ -f "$f" ] || continue
+    name=$(basename "$f")
+    cp "$f" "$work/${name%%-*}/$name"
+done
 cp ../spec/vectors/valid/*.zip ../spec/vectors/invalid/*.zip "$work/verify_bundle/"
 for z in ../spec/vectors/valid/*.zip; do
     unzip -p "$z" manifest.json >"$work/parse_manifest/$(basename "$z" .zip).json" 2>/dev/null || true

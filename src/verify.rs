@@ -111,6 +111,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a bundle that could not be read at all.
+    pub(crate) fn unreadable(finding: Finding) -> Self {
+        Report::from_findings(vec![finding])
+    }
+
     fn from_findings(findings: Vec<Finding>) -> Self {
         Report {
             bundle_id: None,

@@ -346,8 +346,8 @@ fn bad_input_gives_one_line_errors_and_exit_2() {
         (bad_flag("--published", "someday"), "--published"),
         (bad_flag("--captured-at", "noon"), "--captured-at"),
         (
-            owned(&["verify", "/nonexistent/b.zip"]),
-            "/nonexistent/b.zip",
+            owned(&["verify", "--from-file", "/nonexistent/list"]),
+            "/nonexistent/list",
         ),
         (
             owned(&["verify", &page, "--trust", &page]),
@@ -420,6 +420,14 @@ fn verify_json_deserialises_to_the_documented_shape() {
         total: usize,
         passed: usize,
         failed: usize,
+        unreadable: usize,
+        with_warnings: usize,
+        states: std::collections::BTreeMap<String, usize>,
+        fail_on: String,
+        bytes: u64,
+        seconds: f64,
+        skipped_files: usize,
+        unreadable_dirs: Vec<serde_json::Value>,
     }
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -462,6 +470,18 @@ fn verify_json_deserialises_to_the_documented_shape() {
     assert_eq!(
         (doc.summary.total, doc.summary.passed, doc.summary.failed),
         (2, 1, 1)
+    );
+    assert_eq!(doc.summary.fail_on, "error");
+    assert_eq!(doc.summary.states.get("invalid"), Some(&1));
+    assert!(doc.summary.bytes > 0 && doc.summary.seconds >= 0.0);
+    assert_eq!(
+        (
+            doc.summary.unreadable,
+            doc.summary.with_warnings,
+            doc.summary.skipped_files,
+            doc.summary.unreadable_dirs.len()
+        ),
+        (0, 0, 0, 0)
     );
     let g = &doc.bundles[0];
     assert!(g.path.ends_with("a.zip") && g.passed && g.complete && g.state == "verified-trusted");

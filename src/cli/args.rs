@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use super::verify_out::FailOn;
+
 /// Preserve news reports as signed, verifiable evidence bundles.
 #[derive(Debug, Parser)]
 #[command(name = "provseal", version, about, long_about = None)]
@@ -181,14 +183,44 @@ pub struct TrustArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Bundles to verify.
-    #[arg(required = true)]
-    pub bundles: Vec<PathBuf>,
+    /// Bundles, or directories to search recursively for them (every *.zip
+    /// file, and any file whose content is a bundle); `-` reads one bundle
+    /// from standard input.
+    #[arg(required_unless_present = "from_file")]
+    pub inputs: Vec<PathBuf>,
+    /// Also verify the paths listed in this file, one per line (`-`: read
+    /// the list from standard input).
+    #[arg(long, value_name = "LIST")]
+    pub from_file: Option<PathBuf>,
     #[command(flatten)]
     pub trust: TrustArgs,
-    /// Print one JSON document (spec §10).
-    #[arg(long)]
+    /// Bundles verified at once [default: the number of cores].
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Output: human, json (one document), jsonl (one line per bundle, as
+    /// results arrive), junit (JUnit XML). Spec §10.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Verify only shard I of N (1-based); the N jobs together cover every
+    /// bundle exactly once.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<provseal::batch::Shard>,
+    /// Which findings fail the run.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Print only the totals.
+    #[arg(long)]
+    pub summary: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Colour the human output: auto (when stdout is a terminal and
+    /// NO_COLOR is not set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
     /// Print a citation of each bundle that verified, in this format, on
     /// stdout (the report goes to stderr); say on stderr why the others
     /// are not cited. CSL-JSON citations are merged into one array.
@@ -196,6 +228,23 @@ pub struct VerifyArgs {
     pub cite: Option<CiteFormat>,
     #[command(flatten)]
     pub style: CiteStyleArgs,
+}
+
+/// The output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Jsonl,
+    Junit,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// How citations are written.

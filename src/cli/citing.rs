@@ -1,15 +1,12 @@
 //! `cite`, and the citations of `verify --cite`.
 
-use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use provseal::cite::{self, CiteSource, Format, Markup};
 use provseal::verify::{Report, State};
-use serde_json::Value;
 
 use super::args::{CiteArgs, CiteStyleArgs};
-use super::{CliResult, emit, render, verify_one, verify_options};
+use super::{CliResult, emit, verify_one, verify_options, verify_out};
 
 /// Citation settings that do not depend on the bundle.
 pub struct Style {
@@ -63,49 +60,13 @@ pub fn not_cited_reason(r: &Report) -> String {
     }
 }
 
-/// The citations of `verify --cite`: the text for stdout (CSL-JSON items
-/// merged into one array) and, for stderr, a line per bundle not cited.
-pub fn citations(reports: &[(PathBuf, Report)], format: Format, style: &Style) -> (String, String) {
-    let (mut cited, mut refused) = (String::new(), String::new());
-    let mut items: Vec<Value> = Vec::new();
-    for (path, r) in reports {
-        match source(r, style) {
-            Some(src) if format == Format::CslJson => {
-                if let Value::Array(mut a) = cite::csl_json(&src) {
-                    items.append(&mut a);
-                }
-            }
-            Some(src) => {
-                if !cited.is_empty() {
-                    cited.push('\n');
-                }
-                cited.push_str(&cite::render(format, &src, style.markup));
-            }
-            None => {
-                writeln!(
-                    refused,
-                    "provseal: {}: not cited: {}",
-                    path.display(),
-                    not_cited_reason(r)
-                )
-                .ok();
-            }
-        }
-    }
-    if format == Format::CslJson && !items.is_empty() {
-        cited = serde_json::to_string_pretty(&Value::Array(items)).expect("JSON values serialise");
-        cited.push('\n');
-    }
-    (cited, refused)
-}
-
 pub fn cite_cmd(a: &CiteArgs) -> CliResult {
     let opts = verify_options(&a.trust)?;
     let report = verify_one(&a.bundle, &opts)?;
     let style = style(&a.style);
     let Some(src) = source(&report, &style) else {
         let reason = not_cited_reason(&report);
-        eprint!("{}", render::verify_human(&[(a.bundle.clone(), report)]));
+        eprint!("{}", verify_out::human_block(&a.bundle, &report, false));
         eprintln!("provseal: {}: not cited: {reason}", a.bundle.display());
         return Ok(ExitCode::from(1));
     };

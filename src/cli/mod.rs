@@ -4,6 +4,8 @@
 pub mod args;
 mod citing;
 mod render;
+mod verify_cmd;
+mod verify_out;
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
@@ -18,7 +20,7 @@ use provseal::verify::{self, VerifyOptions};
 
 use args::{
     CaptureArgs, Cli, Command, CompareArgs, KeyCommand, MetaArgs, OutArgs, PackArgs, SignArgs,
-    TrustArgs, VerifyArgs,
+    TrustArgs,
 };
 
 /// Writes to standard output. A reader that went away (`provseal verify |
@@ -44,7 +46,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Key(KeyCommand::Generate { out }) => key_generate(&out),
         Command::Pack(a) => pack_cmd(*a),
         Command::Capture(a) => capture_cmd(*a),
-        Command::Verify(a) => verify_cmd(&a),
+        Command::Verify(a) => verify_cmd::verify_cmd(&a),
         Command::Cite(a) => citing::cite_cmd(&a),
         Command::Compare(a) => compare_cmd(&a),
         Command::Inspect { bundle } => inspect_cmd(&bundle),
@@ -234,35 +236,6 @@ pub(crate) fn verify_one(path: &Path, opts: &VerifyOptions) -> Result<verify::Re
     verify::verify_path(path, opts).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn verify_cmd(a: &VerifyArgs) -> CliResult {
-    let opts = verify_options(&a.trust)?;
-    let mut reports = Vec::with_capacity(a.bundles.len());
-    for b in &a.bundles {
-        reports.push((b.clone(), verify_one(b, &opts)?));
-    }
-    let all_passed = reports.iter().all(|(_, r)| r.passed);
-    let style = citing::style(&a.style);
-    let cite = a
-        .cite
-        .map(|f| f.format().ok_or("--cite takes one format, not all"));
-    match (cite.transpose()?, a.json) {
-        (Some(format), false) => {
-            // Citations on stdout, for `> refs.bib`; the report on stderr.
-            eprint!("{}", render::verify_human(&reports));
-            let (cited, refused) = citing::citations(&reports, format, &style);
-            eprint!("{refused}");
-            emit(&cited)?;
-        }
-        (cite, true) => emit(&render::verify_json(&reports, cite, &style))?,
-        (None, false) => emit(&render::verify_human(&reports))?,
-    }
-    Ok(if all_passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
 fn compare_cmd(a: &CompareArgs) -> CliResult {
     let opts = verify_options(&a.trust)?;
     let mut sides = Vec::new();
@@ -273,7 +246,7 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
             report.bundle_id.clone(),
             report.passed,
         ) else {
-            eprint!("{}", render::verify_human(&[(path.to_path_buf(), report)]));
+            eprint!("{}", verify_out::human_block(path, &report, false));
             eprintln!(
                 "provseal: {}: not compared: the bundle did not verify",
                 path.display()

@@ -1,150 +1,10 @@
 //! Human and JSON renderings of library results.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use provseal::cite::{self, Format, Markup};
 use provseal::extract::{Extracted, InputKind};
-use provseal::verify::{Report, State};
-use serde::Serialize;
-use serde_json::{Value, json};
-
-use super::citing;
-
-fn verdict(r: &Report) -> &'static str {
-    match (r.state, r.passed) {
-        (State::VerifiedTrusted, true) => "VERIFIED: intact, signed by a trusted key",
-        (State::IntactUntrusted, true) => {
-            "INTACT: validly signed, but the signer is not known to be trusted"
-        }
-        (State::IntactUnsigned, true) => "INTACT but UNSIGNED: nobody vouches for it",
-        (State::IntactUntrusted, false) => "FAILED: validly signed, but not by a trusted key",
-        (State::IntactUnsigned, false) => "FAILED: unsigned",
-        _ => "INVALID: the bundle was altered, damaged or forged",
-    }
-}
-
-/// The human report of `verify`.
-pub fn verify_human(reports: &[(PathBuf, Report)]) -> String {
-    let default_style = citing::Style {
-        archive: cite::DEFAULT_ARCHIVE.into(),
-        public_url: None,
-        markup: Markup::Plain,
-    };
-    let mut out = String::new();
-    for (path, r) in reports {
-        writeln!(out, "{}: {}", path.display(), verdict(r)).ok();
-        writeln!(out, "  state      {}", r.state.as_str()).ok();
-        if let Some(id) = &r.bundle_id {
-            writeln!(out, "  bundle id  {id}").ok();
-        }
-        if let Some(s) = &r.signer {
-            let trust = match (s.trusted, r.state) {
-                (Some(true), _) => "trusted",
-                (Some(false), _) => "NOT among the trusted keys",
-                (None, State::Invalid) => "trust not assessed: the bundle is invalid",
-                (None, _) => "not known to be trusted (no --trust given)",
-            };
-            let sig = if s.signature_valid {
-                "valid signature"
-            } else {
-                "signature NOT valid"
-            };
-            writeln!(out, "  signer     {} ({sig}; {trust})", s.key_id).ok();
-        }
-        if let Some(m) = &r.manifest {
-            writeln!(out, "  title      {}", m.article.title).ok();
-            writeln!(out, "  captured   {}", m.capture.captured_at).ok();
-            for r in &m.relations {
-                writeln!(out, "  repost     {}: {}", r.repost_url, relation_line(r)).ok();
-            }
-        }
-        if !r.findings.is_empty() {
-            writeln!(out, "  findings").ok();
-            for f in &r.findings {
-                let sev = match f.severity {
-                    provseal::Severity::Error => "error",
-                    provseal::Severity::Warning => "warning",
-                };
-                writeln!(
-                    out,
-                    "    {} {sev} (step {}) {}: {}",
-                    f.code, f.step, f.location, f.message
-                )
-                .ok();
-            }
-        }
-        if !r.complete {
-            writeln!(out, "  (verification stopped early: the bundle is too broken for the later steps to run)").ok();
-        }
-        if let Some(src) = citing::source(r, &default_style) {
-            write!(
-                out,
-                "  cite as    {}",
-                cite::render(Format::Text, &src, Markup::Plain)
-            )
-            .ok();
-        }
-    }
-    if reports.len() > 1 {
-        let passed = reports.iter().filter(|(_, r)| r.passed).count();
-        writeln!(out, "{passed} of {} bundles verified", reports.len()).ok();
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct JsonBundle<'a> {
-    path: String,
-    #[serde(flatten)]
-    report: &'a Report,
-    citation: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    not_cited: Option<String>,
-}
-
-/// The JSON document of `verify --json` (spec §10). With `--cite F`, each
-/// cited bundle's `citation` also holds `format` and `formatted`, and each
-/// other bundle says why in `not_cited`.
-pub fn verify_json(
-    reports: &[(PathBuf, Report)],
-    cite: Option<Format>,
-    style: &citing::Style,
-) -> String {
-    let bundles: Vec<JsonBundle> = reports
-        .iter()
-        .map(|(path, report)| {
-            let src = citing::source(report, style);
-            JsonBundle {
-                path: path.display().to_string(),
-                report,
-                citation: src.as_ref().map(|src| {
-                    let mut c = json!({
-                        "text": cite::render(Format::Text, src, Markup::Plain).trim_end(),
-                        "csl_json": cite::csl_json(src),
-                    });
-                    if let Some(f) = cite {
-                        c["format"] = json!(f.name());
-                        c["formatted"] = json!(cite::render(f, src, style.markup));
-                    }
-                    c
-                }),
-                not_cited: (cite.is_some() && src.is_none())
-                    .then(|| citing::not_cited_reason(report)),
-            }
-        })
-        .collect();
-    let passed = reports.iter().filter(|(_, r)| r.passed).count();
-    let doc = json!({
-        "provseal": "verify-report",
-        "version": 1,
-        "bundles": bundles,
-        "summary": { "total": reports.len(), "passed": passed, "failed": reports.len() - passed },
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
-    s.push('\n');
-    s
-}
+use provseal::verify::Report;
+use serde_json::json;
 
 /// The human summary of `inspect`.
 pub fn inspect(path: &std::path::Path, r: &Report) -> String {
@@ -342,7 +202,7 @@ pub fn comparison(
     out
 }
 
-fn relation_line(r: &provseal::manifest::RepostRelation) -> String {
+pub(super) fn relation_line(r: &provseal::manifest::RepostRelation) -> String {
     format!(
         "{} relative to the original {} (similarity {:.1}%; {} and {} words)",
         r.relation.as_str(),
