@@ -6,109 +6,15 @@
 //!
 //! The bundle is signed with the published test key (spec §11).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read};
-
-use chrono::{TimeZone, Utc};
-use provseal::container::CanonicalZipWriter;
-use provseal::manifest::*;
-use provseal::readme_txt::README_TXT;
-use provseal::sign::KeyPair;
-
-/// Deterministic filler: printable lines, so the source is plausible text.
-struct Filler {
-    remaining: u64,
-    counter: u64,
-}
-
-impl Read for Filler {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = (buf.len() as u64).min(self.remaining) as usize;
-        for b in &mut buf[..n] {
-            self.counter += 1;
-            *b = if self.counter.is_multiple_of(64) {
-                b'\n'
-            } else {
-                b'a' + (self.counter % 26) as u8
-            };
-        }
-        self.remaining -= n as u64;
-        Ok(n)
-    }
-}
+#[path = "support/large_bundle.rs"]
+mod large_bundle;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(out), Some(mib)) = (args.next(), args.next()) else {
         return Err("usage: make_large_bundle OUT.zip SIZE_MIB".into());
     };
-    let size: u64 = mib.parse::<u64>()? << 20;
-    let key = KeyPair::from_seed(&[1u8; 32]);
-    let text = "A large synthetic source, for measuring verification.\n";
-
-    let mut w = CanonicalZipWriter::new(BufWriter::with_capacity(1 << 20, File::create(&out)?))?;
-    let readme = w.add("README.txt", README_TXT.as_bytes())?;
-    let article = w.add("article/text.txt", text.as_bytes())?;
-    let source = w.add(
-        "source/page.txt",
-        Filler {
-            remaining: size,
-            counter: 0,
-        },
-    )?;
-    let entry =
-        |path: &str, e: &provseal::container::write::WrittenEntry, media: &str, role| FileEntry {
-            path: path.into(),
-            size: e.summary.len,
-            sha256: e.summary.sha256.to_hex(),
-            media_type: media.into(),
-            role,
-        };
-    let manifest = Manifest {
-        format: FORMAT_ID.into(),
-        version: FORMAT_VERSION,
-        article: Article {
-            title: format!("Synthetic bundle of {mib} MiB"),
-            subtitle: None,
-            authors: vec![],
-            publisher: None,
-            section: None,
-            language: Some("en".into()),
-            published: None,
-        },
-        urls: vec![],
-        capture: Capture {
-            captured_at: format_captured_at(&Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap()),
-            method: CaptureMethod::LocalFile,
-            tool: Tool {
-                name: "provseal".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
-            http: None,
-        },
-        files: vec![
-            entry(
-                "README.txt",
-                &readme,
-                "text/plain; charset=utf-8",
-                FileRole::Readme,
-            ),
-            entry(
-                "article/text.txt",
-                &article,
-                "text/plain; charset=utf-8",
-                FileRole::Text,
-            ),
-            entry("source/page.txt", &source, "text/plain", FileRole::Source),
-        ],
-        copies: vec![],
-        relations: vec![],
-        signer: Some(key.signer_record()),
-    };
-    let bytes = manifest.to_canonical_bytes();
-    w.add(MANIFEST_PATH, &bytes[..])?;
-    w.add(SIGNATURE_PATH, &key.sign_manifest(&bytes)[..])?;
-    w.finish()?;
+    let size = large_bundle::write(std::path::Path::new(&out), mib.parse()?)?;
     println!("{out}: source {size} bytes");
     Ok(())
 }

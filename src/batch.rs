@@ -232,25 +232,42 @@ pub fn verify_file(path: &Path, opts: &VerifyOptions) -> Checked {
 }
 
 /// Verifies `bundles` on `jobs` threads (at least one) and hands each
-/// outcome to `sink` in input order, as soon as it and every earlier one
-/// are done. Work is handed out in input order too, so outcomes held back
-/// for ordering never exceed what the threads have in flight, however
-/// many bundles there are.
+/// outcome to `sink` in input order (see [`for_each_in_order`]).
 pub fn verify_all<F>(bundles: &[Candidate], opts: &VerifyOptions, jobs: usize, mut sink: F)
 where
     F: FnMut(usize, &Candidate, Checked),
 {
+    for_each_in_order(
+        bundles,
+        jobs,
+        |c| verify_file(&c.path, opts),
+        |i, checked| sink(i, &bundles[i], checked),
+    );
+}
+
+/// Runs `work` on every item on `jobs` threads (at least one) and hands
+/// each result to `sink` on the calling thread, in item order, as soon as
+/// it and every earlier one are done. Items are handed out in order too,
+/// so results held back for ordering never exceed what the threads have in
+/// flight, however many items there are.
+pub fn for_each_in_order<T, R, W, S>(items: &[T], jobs: usize, work: W, mut sink: S)
+where
+    T: Sync,
+    R: Send,
+    W: Fn(&T) -> R + Sync,
+    S: FnMut(usize, R),
+{
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Checked)>();
+    let (tx, rx) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1).min(bundles.len().max(1)) {
+        for _ in 0..jobs.max(1).min(items.len().max(1)) {
             let tx = tx.clone();
-            let next = &next;
+            let (next, work) = (&next, &work);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(c) = bundles.get(i) else { break };
-                    if tx.send((i, verify_file(&c.path, opts))).is_err() {
+                    let Some(item) = items.get(i) else { break };
+                    if tx.send((i, work(item))).is_err() {
                         break;
                     }
                 }
@@ -259,10 +276,10 @@ where
         drop(tx);
         let mut held = std::collections::BTreeMap::new();
         let mut due = 0;
-        for (i, checked) in rx {
-            held.insert(i, checked);
-            while let Some(checked) = held.remove(&due) {
-                sink(due, &bundles[due], checked);
+        for (i, result) in rx {
+            held.insert(i, result);
+            while let Some(result) = held.remove(&due) {
+                sink(due, result);
                 due += 1;
             }
         }
@@ -272,6 +289,26 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_come_in_item_order_whatever_the_threads() {
+        let items: Vec<u64> = (0..200).collect();
+        for jobs in [1, 2, 7] {
+            let mut got = Vec::new();
+            for_each_in_order(
+                &items,
+                jobs,
+                |x| {
+                    // Later items finish first.
+                    std::thread::sleep(std::time::Duration::from_micros(200 - x));
+                    x * 2
+                },
+                |i, r| got.push((i, r)),
+            );
+            let want: Vec<(usize, u64)> = items.iter().map(|x| (*x as usize, x * 2)).collect();
+            assert_eq!(got, want, "{jobs} threads");
+        }
+    }
 
     #[test]
     fn shards_parse_and_partition() {

@@ -109,16 +109,39 @@ pub struct MetaArgs {
 #[derive(Debug, Args)]
 pub struct PackArgs {
     /// The article: a .txt or .html file, or - to read standard input.
-    pub input: PathBuf,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub input: Option<PathBuf>,
     #[command(flatten)]
     pub sign: SignArgs,
-    #[command(flatten)]
-    pub out: OutArgs,
+    /// Where to write the bundle.
+    #[arg(
+        short = 'o',
+        long = "out",
+        required_unless_present = "batch",
+        conflicts_with = "batch"
+    )]
+    pub out: Option<PathBuf>,
+    /// Replace output files that exist.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub meta: MetaArgs,
     /// Capture time, RFC 3339 (default: now, to the second).
     #[arg(long)]
     pub captured_at: Option<String>,
+    /// Pack many articles: one JSON job per line ({"input", "out", and
+    /// optionally "original_url", "repost_urls", "title", "subtitle",
+    /// "authors", "publisher", "section", "published", "language",
+    /// "captured_at"}); paths are relative to the current directory. A
+    /// job that fails is reported and the others go on.
+    #[arg(long, value_name = "JOBS.jsonl")]
+    pub batch: Option<PathBuf>,
+    /// With --batch: jobs packed at once [default: the number of cores].
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// With --batch: no progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

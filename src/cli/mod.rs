@@ -3,6 +3,7 @@
 
 pub mod args;
 mod citing;
+mod pack_batch;
 mod render;
 mod verify_cmd;
 mod verify_out;
@@ -167,30 +168,44 @@ fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn pack_cmd(a: PackArgs) -> CliResult {
-    let key = signing_key(&a.sign)?;
-    let captured_at = match &a.captured_at {
+fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
+    Ok(match s {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map_err(|e| format!("--captured-at: {s:?} is not an RFC 3339 time: {e}"))?
             .with_timezone(&Utc),
         None => Utc::now().trunc_subsecs(0),
+    })
+}
+
+fn pack_cmd(a: PackArgs) -> CliResult {
+    let key = signing_key(&a.sign)?;
+    if let Some(jobs) = &a.batch {
+        return pack_batch::run(jobs, key.as_ref(), &a);
+    }
+    let (Some(input), Some(out)) = (a.input.clone(), a.out.clone()) else {
+        return Err("pack needs an input and -o OUT (or --batch JOBS.jsonl)".into());
     };
-    refuse_existing(&a.out)?;
-    let (input, name_hint, method) = read_input(&a.input)?;
+    let out = OutArgs {
+        out,
+        force: a.force,
+    };
+    let captured_at = parse_captured_at(a.captured_at.as_deref())?;
+    refuse_existing(&out)?;
+    let (bytes, name_hint, method) = read_input(&input)?;
     let req = PackRequest {
-        input,
+        input: bytes,
         name_hint,
         method,
         overrides: a.meta.into_overrides(),
         captured_at,
     };
-    let label = if a.input.as_os_str() == "-" {
+    let label = if input.as_os_str() == "-" {
         "standard input".into()
     } else {
-        a.input.display().to_string()
+        input.display().to_string()
     };
     let packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
-    write_bundle(&a.out, &packed)
+    write_bundle(&out, &packed)
 }
 
 fn capture_cmd(a: CaptureArgs) -> CliResult {

@@ -1,0 +1,184 @@
+//! `provseal pack --batch JOBS.jsonl`: many articles, packed in parallel,
+//! one report line per job in the file's order. A bad job (unreadable
+//! line, missing input, bad metadata, existing output) is reported and
+//! never stops the others.
+
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use provseal::batch::for_each_in_order;
+use provseal::manifest::CaptureMethod;
+use provseal::pack::{self, Overrides, PackRequest};
+use provseal::sign::KeyPair;
+use serde::Deserialize;
+
+use super::args::PackArgs;
+use super::{CliResult, emit, parse_captured_at};
+
+/// One line of the jobs file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Job {
+    input: PathBuf,
+    out: PathBuf,
+    #[serde(default)]
+    original_url: Option<String>,
+    #[serde(default)]
+    repost_urls: Vec<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    subtitle: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    section: Option<String>,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    captured_at: Option<String>,
+}
+
+/// A job as read: its line number, and the job or why the line is bad.
+type Line = (usize, Result<Job, String>);
+
+/// The jobs of a file. Two jobs writing the same output would race; the
+/// later one fails before anything is written.
+fn read_jobs(path: &Path) -> Result<Vec<Line>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut outputs = std::collections::HashMap::new();
+    Ok(text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let job = serde_json::from_str::<Job>(l)
+                .map_err(|e| format!("not a job: {e}"))
+                .and_then(|job| match outputs.get(&job.out) {
+                    Some(first) => Err(format!(
+                        "{}: also the output of line {first}",
+                        job.out.display()
+                    )),
+                    None => {
+                        outputs.insert(job.out.clone(), i + 1);
+                        Ok(job)
+                    }
+                });
+            (i + 1, job)
+        })
+        .collect())
+}
+
+fn run_job(
+    job: &Job,
+    key: Option<&KeyPair>,
+    default_time: DateTime<Utc>,
+    force: bool,
+) -> Result<String, String> {
+    let captured_at = match &job.captured_at {
+        Some(t) => parse_captured_at(Some(t))?,
+        None => default_time,
+    };
+    if !force && job.out.exists() {
+        return Err(format!(
+            "{}: already exists (set --force to replace it)",
+            job.out.display()
+        ));
+    }
+    let input = std::fs::read(&job.input).map_err(|e| format!("{}: {e}", job.input.display()))?;
+    let req = PackRequest {
+        input,
+        name_hint: job
+            .input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+        method: CaptureMethod::LocalFile,
+        overrides: Overrides {
+            title: job.title.clone(),
+            subtitle: job.subtitle.clone(),
+            authors: job.authors.clone(),
+            publisher: job.publisher.clone(),
+            section: job.section.clone(),
+            published: job.published.clone(),
+            language: job.language.clone(),
+            original_url: job.original_url.clone(),
+            repost_urls: job.repost_urls.clone(),
+        },
+        captured_at,
+    };
+    let packed = pack::pack(&req, key).map_err(|e| format!("{}: {e}", job.input.display()))?;
+    pack::write_atomically(&job.out, &packed.bytes, force).map_err(|e| e.to_string())?;
+    Ok(packed.bundle_id)
+}
+
+pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
+    let lines = read_jobs(jobs_file)?;
+    let default_time = parse_captured_at(a.captured_at.as_deref())?;
+    let threads = a
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let progress = (!a.quiet && io::stderr().is_terminal() && !lines.is_empty()).then(|| {
+        let pb =
+            ProgressBar::with_draw_target(Some(lines.len() as u64), ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template("{pos:>7}/{len} jobs [{bar:30}] {per_sec} ETA {eta}")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        pb
+    });
+    let (mut packed, mut failed) = (0usize, 0usize);
+    let mut out_error = None;
+    for_each_in_order(
+        &lines,
+        threads,
+        |(_, job)| match job {
+            Ok(job) => run_job(job, key, default_time, a.force),
+            Err(e) => Err(e.clone()),
+        },
+        |i, result| {
+            let (line, job) = &lines[i];
+            let text = match &result {
+                Ok(id) => {
+                    packed += 1;
+                    let out = job.as_ref().map(|j| j.out.display().to_string());
+                    format!("ok\t{line}\t{}\t{id}\n", out.unwrap_or_default())
+                }
+                Err(e) => {
+                    failed += 1;
+                    format!("FAILED\t{line}\t{e}\n")
+                }
+            };
+            let r = match &progress {
+                Some(pb) => {
+                    pb.inc(1);
+                    pb.suspend(|| emit(&text))
+                }
+                None => emit(&text),
+            };
+            if let Err(e) = r {
+                out_error.get_or_insert(e);
+            }
+        },
+    );
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    if let Some(e) = out_error {
+        return Err(e);
+    }
+    eprintln!("{} jobs: {packed} packed, {failed} failed", packed + failed);
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
