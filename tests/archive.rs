@@ -338,3 +338,51 @@ fn a_progress_bar_shows_on_a_terminal_only() {
     let quiet = run("--quiet");
     assert!(!quiet.contains("ETA"), "{quiet}");
 }
+
+/// The shell recipe in examples/ci/ runs as documented: a JUnit report and
+/// a JSON Lines log, and the run's status.
+#[test]
+fn the_ci_recipe_writes_its_reports_and_fails_on_a_bad_archive() {
+    let (dir, root, key) = archive();
+    let keys = dir.path().join("keys");
+    fs::create_dir(&keys).unwrap();
+    fs::copy(key.with_extension("pub"), keys.join("newsroom.pub")).unwrap();
+    let bin_dir = assert_cmd::cargo::cargo_bin("provseal")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let reports = dir.path().join("reports");
+    let run = |archive: &Path| {
+        Command::new("sh")
+            .arg(support::repo_path("examples/ci/verify-archive.sh"))
+            .env("PATH", &path)
+            .env("ARCHIVE_DIR", archive)
+            .env("TRUSTED_KEYS", &keys)
+            .env("REPORT_DIR", &reports)
+            .output()
+            .unwrap()
+    };
+    let bad = run(&root);
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let junit = fs::read_to_string(reports.join("provseal-junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuite name=\"provseal verify\" tests=\"7\""),
+        "{junit}"
+    );
+    let log = fs::read_to_string(reports.join("provseal.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 8);
+    let good = run(&root.join("2024"));
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(String::from_utf8_lossy(&good.stdout).contains("\"passed\":4"));
+}
