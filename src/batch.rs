@@ -257,6 +257,13 @@ where
     W: Fn(&T) -> R + Sync,
     S: FnMut(usize, R),
 {
+    if jobs <= 1 {
+        // One thread: no hand-offs between threads at all.
+        for (i, item) in items.iter().enumerate() {
+            sink(i, work(item));
+        }
+        return;
+    }
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
