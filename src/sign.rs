@@ -31,6 +31,21 @@ pub enum KeyError {
     /// The operating system's random source failed.
     #[error("the system random number generator failed: {0}")]
     Random(String),
+    /// The private key is encrypted and no passphrase was given.
+    #[error("the private key is encrypted: a passphrase is needed")]
+    NeedsPassphrase,
+    /// The passphrase does not decrypt the private key (or the encrypted
+    /// key is damaged).
+    #[error("the passphrase does not decrypt this private key")]
+    WrongPassphrase,
+    /// Encrypting the private key failed.
+    #[error("the private key could not be encrypted: {0}")]
+    Encrypt(String),
+}
+
+/// Whether PEM text holds an encrypted private key.
+pub fn is_encrypted_pem(pem: &str) -> bool {
+    pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
 }
 
 /// The exact bytes an Ed25519 signature covers: DSSE's PAE,
@@ -89,6 +104,52 @@ impl KeyPair {
         SigningKey::from_pkcs8_pem(pem)
             .map(|signing| KeyPair { signing })
             .map_err(|_| KeyError::BadPrivateKey)
+    }
+
+    /// Reads a private key in PEM: PKCS#8 as [`KeyPair::from_pkcs8_pem`], or
+    /// encrypted PKCS#8 (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, PBES2 as
+    /// RFC 8018 defines it), decrypted with `passphrase`.
+    pub fn from_pem(pem: &str, passphrase: Option<&[u8]>) -> Result<Self, KeyError> {
+        if !is_encrypted_pem(pem) {
+            return Self::from_pkcs8_pem(pem);
+        }
+        let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase)?;
+        let (label, der) = pkcs8::der::pem::decode_vec(pem.trim().as_bytes())
+            .map_err(|_| KeyError::BadPrivateKey)?;
+        let der = Zeroizing::new(der);
+        if label != "ENCRYPTED PRIVATE KEY" {
+            return Err(KeyError::BadPrivateKey);
+        }
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(der.as_slice())
+            .map_err(|_| KeyError::BadPrivateKey)?;
+        let plain = info
+            .decrypt(passphrase)
+            .map_err(|_| KeyError::WrongPassphrase)?;
+        SigningKey::from_pkcs8_der(plain.as_bytes())
+            .map(|signing| KeyPair { signing })
+            .map_err(|_| KeyError::BadPrivateKey)
+    }
+
+    /// The private key as encrypted PKCS#8 PEM: PBES2 with scrypt (log₂N
+    /// 15, r 8, p 1) and AES-256-CBC, a random salt and IV, as RFC 8018 and
+    /// RFC 7914 define them; `openssl pkey -passin` reads it.
+    pub fn to_encrypted_pkcs8_pem(&self, passphrase: &[u8]) -> Result<Zeroizing<String>, KeyError> {
+        let bytes = ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: self.signing.to_bytes(),
+            public_key: None,
+        };
+        let der = bytes
+            .to_pkcs8_der()
+            .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        let info = pkcs8::PrivateKeyInfoRef::try_from(der.as_bytes())
+            .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        let encrypted = info
+            .encrypt(passphrase)
+            .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        let pem = encrypted
+            .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
+            .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        Ok(Zeroizing::new(pem.to_string()))
     }
 
     /// The private key as PKCS#8 v1 PEM, which OpenSSL reads.
@@ -291,6 +352,30 @@ pub fn verify_envelope(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn encrypted_keys_round_trip_and_refuse_a_wrong_passphrase() {
+        let k = KeyPair::from_seed(&[7u8; 32]);
+        let pem = k.to_encrypted_pkcs8_pem(b"correct horse").unwrap();
+        assert!(is_encrypted_pem(&pem) && !pem.contains(&*k.to_pkcs8_pem()));
+        let back = KeyPair::from_pem(&pem, Some(b"correct horse")).unwrap();
+        assert_eq!(back.key_id(), k.key_id());
+        assert!(matches!(
+            KeyPair::from_pem(&pem, Some(b"wrong")),
+            Err(KeyError::WrongPassphrase)
+        ));
+        assert!(matches!(
+            KeyPair::from_pem(&pem, None),
+            Err(KeyError::NeedsPassphrase)
+        ));
+        // Two encryptions differ (fresh salt and IV) but decrypt alike.
+        assert_ne!(*pem, *k.to_encrypted_pkcs8_pem(b"correct horse").unwrap());
+        assert_eq!(
+            KeyPair::from_pem(&k.to_pkcs8_pem(), None).unwrap().key_id(),
+            k.key_id()
+        );
+    }
+
     use super::*;
 
     const SEED: [u8; 32] = [7u8; 32];

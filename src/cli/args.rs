@@ -51,6 +51,23 @@ pub enum KeyCommand {
         /// Path prefix of the two files.
         #[arg(long)]
         out: PathBuf,
+        /// Encrypt the private key (PBES2: scrypt and AES-256-CBC) with a
+        /// passphrase from PROVSEAL_PASSPHRASE or, failing that, a prompt.
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// Print a key's id and fingerprint (private or public PEM file).
+    Show {
+        /// The key file.
+        file: PathBuf,
+    },
+    /// Print the public key (SPKI PEM) of a private key file.
+    ExportPublic {
+        /// The private key file.
+        file: PathBuf,
+        /// Write it here (a new file) instead of standard output.
+        #[arg(short = 'o', long = "out")]
+        out: Option<PathBuf>,
     },
 }
 

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod citing;
+mod keys;
 mod pack_batch;
 mod render;
 mod verify_cmd;
@@ -20,8 +21,7 @@ use provseal::sign::{self, KeyPair};
 use provseal::verify::{self, VerifyOptions};
 
 use args::{
-    CaptureArgs, Cli, Command, CompareArgs, KeyCommand, MetaArgs, OutArgs, PackArgs, SignArgs,
-    TrustArgs,
+    CaptureArgs, Cli, Command, CompareArgs, MetaArgs, OutArgs, PackArgs, SignArgs, TrustArgs,
 };
 
 /// Writes to standard output. A reader that went away (`provseal verify |
@@ -44,7 +44,7 @@ pub type CliResult = Result<ExitCode, String>;
 
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Key(KeyCommand::Generate { out }) => key_generate(&out),
+        Command::Key(k) => keys::run(k),
         Command::Pack(a) => pack_cmd(*a),
         Command::Capture(a) => capture_cmd(*a),
         Command::Verify(a) => verify_cmd::verify_cmd(&a),
@@ -61,35 +61,8 @@ fn with_ext(prefix: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn key_generate(out: &Path) -> CliResult {
-    let priv_path = with_ext(out, ".key");
-    let pub_path = with_ext(out, ".pub");
-    for p in [&priv_path, &pub_path] {
-        if p.exists() {
-            return Err(format!(
-                "{}: already exists; refusing to overwrite a key",
-                p.display()
-            ));
-        }
-    }
-    let key = KeyPair::generate().map_err(|e| e.to_string())?;
-    write_new(&priv_path, key.to_pkcs8_pem().as_bytes(), 0o600)?;
-    write_new(
-        &pub_path,
-        sign::public_key_to_pem(&key.verifying_key()).as_bytes(),
-        0o644,
-    )?;
-    emit(&format!("{}\n", key.key_id()))?;
-    eprintln!(
-        "wrote {} (private, keep it secret) and {}",
-        priv_path.display(),
-        pub_path.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Creates a file that must not exist yet, with the given Unix mode.
-fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), String> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), String> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -105,11 +78,6 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), String> {
     f.write_all(bytes)
         .and_then(|_| f.sync_all())
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn read_key(path: &Path) -> Result<KeyPair, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    KeyPair::from_pkcs8_pem(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn read_input(input: &Path) -> Result<(Vec<u8>, Option<String>, CaptureMethod), String> {
@@ -143,7 +111,7 @@ impl MetaArgs {
 }
 
 fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
-    s.key.as_deref().map(read_key).transpose()
+    s.key.as_deref().map(keys::read_private).transpose()
 }
 
 fn refuse_existing(o: &OutArgs) -> Result<(), String> {
