@@ -117,6 +117,11 @@ codes! {
     SignerUntrusted = ("E040", Error, 5, "8", "When trusted keys are given, the signer is one of them.");
     /// The bundle is unsigned and unsigned bundles were not allowed.
     Unsigned = ("E041", Error, 5, "8", "A bundle is signed, unless the verifier explicitly allows unsigned bundles.");
+    /// The signer's key was outside its validity window in the trust store
+    /// when the bundle says it was signed.
+    KeyNotValidAtSigning = ("E042", Error, 5, "8.2", "With a trust store, the signer's key was within its validity window (not_before, not_after) at signing time.");
+    /// The signer's key had been revoked when the bundle says it was signed.
+    SignedAfterRevocation = ("E043", Error, 5, "8.2", "With a trust store, the signer's key had not been revoked at signing time.");
     /// More entries than the cap.
     TooManyEntries = ("E050", Error, 1, "7", "The archive has at most the capped number of entries.");
     /// The archive is larger than the cap.
@@ -141,6 +146,8 @@ codes! {
     SignerNotKnownTrusted = ("W003", Warning, 5, "8", "Without trusted keys a valid signature shows integrity, not who vouches for the bundle.");
     /// The bundle is unsigned and the verifier allowed it.
     UnsignedAllowed = ("W004", Warning, 5, "8", "An unsigned bundle shows only that its files agree with its manifest.");
+    /// The signer's key was revoked after the bundle was signed.
+    KeyRevokedSince = ("W005", Warning, 5, "8.2", "The signer's key was not revoked after signing; if it was, the signature still stands, and the revocation is shown.");
 }
 
 impl fmt::Display for Code {

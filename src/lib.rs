@@ -50,6 +50,7 @@ pub mod pack_capture;
 pub mod paths;
 pub mod readme_txt;
 pub mod sign;
+pub mod trust;
 pub mod verify;
 
 pub use codes::{Code, Severity};

@@ -35,6 +35,10 @@ pub struct VerifyOptions {
     pub now: DateTime<Utc>,
     /// Resource caps.
     pub limits: Limits,
+    /// A trust store (spec §8.2): when given, it decides trust, judging
+    /// the signer's key at the bundle's signing time, and `trusted` is not
+    /// consulted.
+    pub trust_store: Option<crate::trust::TrustStore>,
 }
 
 impl VerifyOptions {
@@ -45,6 +49,7 @@ impl VerifyOptions {
             allow_unsigned: false,
             now,
             limits: Limits::default(),
+            trust_store: None,
         }
     }
 }
@@ -86,6 +91,10 @@ pub struct SignerInfo {
     /// Whether the key is among the trusted keys; `None` when none were
     /// given.
     pub trusted: Option<bool>,
+    /// The signer's name in the trust store, when one was given and holds
+    /// the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The verification result of one bundle.
@@ -260,6 +269,7 @@ pub fn verify_reader<R: Read + Seek>(
                     key_id: s.key_id.clone(),
                     signature_valid: valid,
                     trusted: None,
+                    name: None,
                 });
             }
             (None, Some(_)) => findings.push(Finding::new(
@@ -278,7 +288,9 @@ pub fn verify_reader<R: Read + Seek>(
     if integrity_ok {
         match (&mut signer, signed_by) {
             (Some(info), Some(key)) => {
-                if opts.trusted.is_empty() {
+                if let (Some(store), Some(m)) = (&opts.trust_store, &manifest) {
+                    state = judge_by_store(store, &key, m, info, &mut findings);
+                } else if opts.trusted.is_empty() {
                     state = State::IntactUntrusted;
                     findings.push(Finding::new(
                         Code::SignerNotKnownTrusted,
@@ -309,7 +321,7 @@ pub fn verify_reader<R: Read + Seek>(
             }
             _ => {
                 state = State::IntactUnsigned;
-                if opts.allow_unsigned && opts.trusted.is_empty() {
+                if opts.allow_unsigned && opts.trusted.is_empty() && opts.trust_store.is_none() {
                     findings.push(Finding::new(
                         Code::UnsignedAllowed,
                         "bundle",
@@ -400,6 +412,85 @@ fn check_entry_set(container: &Container, m: &Manifest, findings: &mut Vec<Findi
             "bundle",
             format!("entries are in the order {actual:?}; the canonical order is {expected:?}"),
         ));
+    }
+}
+
+/// Step 5 with a trust store (spec §8.2): the signer's key is judged at
+/// the signing time the signed manifest states, `capture.captured_at`.
+fn judge_by_store(
+    store: &crate::trust::TrustStore,
+    key: &VerifyingKey,
+    m: &Manifest,
+    info: &mut SignerInfo,
+    findings: &mut Vec<Finding>,
+) -> State {
+    use crate::trust::Standing;
+    let Ok(signed_at) = DateTime::parse_from_rfc3339(&m.capture.captured_at) else {
+        // The manifest checks have already refused such a time (E011).
+        info.trusted = Some(false);
+        return State::IntactUntrusted;
+    };
+    let at = m.capture.captured_at.as_str();
+    match store.standing(key, signed_at.with_timezone(&Utc)) {
+        Standing::Trusted {
+            signer,
+            revoked_later,
+        } => {
+            if let Some((when, reason)) = revoked_later {
+                findings.push(Finding::new(
+                    Code::KeyRevokedSince,
+                    SIGNATURE_PATH,
+                    format!(
+                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle was signed ({at}): the signature stands",
+                        info.key_id,
+                        when.to_rfc3339()
+                    ),
+                ));
+            }
+            info.trusted = Some(true);
+            info.name = Some(signer);
+            State::VerifiedTrusted
+        }
+        Standing::Unknown => {
+            info.trusted = Some(false);
+            findings.push(Finding::new(
+                Code::SignerUntrusted,
+                SIGNATURE_PATH,
+                format!("signer {} is not in the trust store", info.key_id),
+            ));
+            State::IntactUntrusted
+        }
+        Standing::OutsideWindow { signer, window } => {
+            info.trusted = Some(false);
+            info.name = Some(signer.clone());
+            findings.push(Finding::new(
+                Code::KeyNotValidAtSigning,
+                SIGNATURE_PATH,
+                format!(
+                    "{signer}'s key {} is valid from {window}, but the bundle was signed at {at}",
+                    info.key_id
+                ),
+            ));
+            State::IntactUntrusted
+        }
+        Standing::Revoked {
+            signer,
+            at: when,
+            reason,
+        } => {
+            info.trusted = Some(false);
+            info.name = Some(signer.clone());
+            findings.push(Finding::new(
+                Code::SignedAfterRevocation,
+                SIGNATURE_PATH,
+                format!(
+                    "{signer}'s key {} was revoked on {} ({reason}); the bundle says it was signed at {at}, after that",
+                    info.key_id,
+                    when.to_rfc3339()
+                ),
+            ));
+            State::IntactUntrusted
+        }
     }
 }
 

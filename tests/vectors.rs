@@ -21,7 +21,7 @@ fn index_bytes(entries: &[IndexEntry]) -> Vec<u8> {
 }
 
 fn key_files() -> Vec<(&'static str, String)> {
-    vec![
+    let mut files = vec![
         (
             "keys/test-signer.pub",
             sign::public_key_to_pem(&test_key().verifying_key()),
@@ -34,7 +34,9 @@ fn key_files() -> Vec<(&'static str, String)> {
             "keys/other-signer.pub",
             sign::public_key_to_pem(&other_key().verifying_key()),
         ),
-    ]
+    ];
+    files.extend(vectors::trust_stores());
+    files
 }
 
 #[test]
@@ -105,6 +107,10 @@ fn each_vector_verifies_as_its_index_entry_says() {
             .map(|k| key(k).verifying_key())
             .collect();
         opts.allow_unsigned = e.allow_unsigned;
+        if let Some(store) = &e.trust_store {
+            let text = fs::read_to_string(dir.join(store)).unwrap();
+            opts.trust_store = Some(provseal::trust::TrustStore::parse(&text).unwrap());
+        }
         for (name, value) in &e.limits {
             let l = &mut opts.limits;
             match name.as_str() {

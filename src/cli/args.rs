@@ -29,6 +29,9 @@ pub enum Command {
     Cite(CiteArgs),
     /// Compare a repost's bundle with the original's: identical, same text, truncated, edited or different.
     Compare(CompareArgs),
+    /// Manage a trust store (spec §8.2): named signers, their keys, validity and revocation.
+    #[command(subcommand)]
+    Trust(TrustCommand),
     /// Show what a bundle holds, without a verdict.
     Inspect {
         /// The bundle.
@@ -41,6 +44,58 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Add a signer's public key (the file is created if it does not exist).
+    Add {
+        /// The trust store file.
+        #[arg(long)]
+        store: PathBuf,
+        /// The signer's name, as reports will show it.
+        #[arg(long)]
+        name: String,
+        /// The public key (SPKI PEM).
+        key: PathBuf,
+        /// The key vouches for signatures from this time (RFC 3339).
+        #[arg(long)]
+        not_before: Option<String>,
+        /// The key vouches for signatures up to this time (RFC 3339).
+        #[arg(long)]
+        not_after: Option<String>,
+    },
+    /// List the signers and their keys.
+    List {
+        /// The trust store file.
+        #[arg(long)]
+        store: PathBuf,
+    },
+    /// Revoke a key from a time on: bundles signed from then on fail (E043).
+    Revoke {
+        /// The trust store file.
+        #[arg(long)]
+        store: PathBuf,
+        /// The key's id (sha256:…).
+        key_id: String,
+        /// From when (RFC 3339).
+        #[arg(long)]
+        at: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// End a key's validity (rotation): bundles signed up to then stay verified.
+    Retire {
+        /// The trust store file.
+        #[arg(long)]
+        store: PathBuf,
+        /// The key's id (sha256:…).
+        key_id: String,
+        /// The last time the key vouches for (RFC 3339).
+        #[arg(long)]
+        at: String,
     },
 }
 
@@ -214,8 +269,12 @@ fn cite_format() -> impl clap::builder::TypedValueParser<Value = CiteFormat> {
 #[derive(Debug, Args)]
 pub struct TrustArgs {
     /// Public key (SPKI PEM) whose signatures you trust (repeatable).
-    #[arg(long = "trust")]
+    #[arg(long = "trust", conflicts_with = "trust_store")]
     pub trust: Vec<PathBuf>,
+    /// A trust store (spec §8.2): named signers whose keys are judged by
+    /// their validity and revocation at signing time.
+    #[arg(long, value_name = "FILE")]
+    pub trust_store: Option<PathBuf>,
     /// Accept unsigned bundles, with a warning (ignored when --trust is given).
     #[arg(long)]
     pub allow_unsigned: bool,

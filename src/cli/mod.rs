@@ -6,6 +6,7 @@ mod citing;
 mod keys;
 mod pack_batch;
 mod render;
+mod trust_cmd;
 mod verify_cmd;
 mod verify_out;
 
@@ -45,6 +46,7 @@ pub type CliResult = Result<ExitCode, String>;
 pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Key(k) => keys::run(k),
+        Command::Trust(t) => trust_cmd::run(t),
         Command::Pack(a) => pack_cmd(*a),
         Command::Capture(a) => capture_cmd(*a),
         Command::Verify(a) => verify_cmd::verify_cmd(&a),
@@ -207,6 +209,9 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
 pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     let mut opts = VerifyOptions::new(Utc::now());
     opts.allow_unsigned = t.allow_unsigned;
+    if let Some(p) = &t.trust_store {
+        opts.trust_store = Some(trust_cmd::load(p)?);
+    }
     for p in &t.trust {
         let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         opts.trusted

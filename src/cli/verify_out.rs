@@ -79,6 +79,7 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
     if let Some(s) = &r.signer {
         let trust = match (s.trusted, r.state) {
             (Some(true), _) => "trusted",
+            (Some(false), _) if s.name.is_some() => "NOT trusted at signing time",
             (Some(false), _) => "NOT among the trusted keys",
             (None, State::Invalid) => "trust not assessed: the bundle is invalid",
             (None, _) => "not known to be trusted (no --trust given)",
@@ -88,7 +89,15 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
         } else {
             "signature NOT valid"
         };
-        writeln!(out, "  signer     {} ({sig}; {trust})", s.key_id).ok();
+        match &s.name {
+            Some(name) => writeln!(
+                out,
+                "  signer     {name}, key {} ({sig}; {trust})",
+                s.key_id
+            ),
+            None => writeln!(out, "  signer     {} ({sig}; {trust})", s.key_id),
+        }
+        .ok();
     }
     if let Some(m) = &r.manifest {
         writeln!(out, "  title      {}", m.article.title).ok();

@@ -37,6 +37,10 @@ pub struct IndexEntry {
     /// is the same at any cap, and a small cap keeps the vector small.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub limits: std::collections::BTreeMap<String, u64>,
+    /// A trust store (spec §8.2) to verify with, relative to spec/vectors;
+    /// it then decides trust instead of `trusted_keys`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_store: Option<String>,
 }
 
 pub struct Vector {
@@ -72,6 +76,7 @@ impl Builder {
                 codes: codes.iter().map(|s| s.to_string()).collect(),
                 verify_by_hand: hand,
                 limits: Default::default(),
+                trust_store: None,
             },
             bytes,
         });
@@ -887,6 +892,52 @@ pub fn all() -> Vec<Vector> {
         100,
         "E057",
     );
+    // Trust stores (spec §8.2): the signed example, captured 2024-03-15,
+    // judged by its key's standing at that time.
+    for (file, description, store, state, codes) in [
+        (
+            "valid/trust_store_rotated_key.zip",
+            "Signed with a key that was rotated out on 2025-01-01, after this bundle was signed: still verified.",
+            "keys/trust-store-rotated.toml",
+            "verified-trusted",
+            &[][..],
+        ),
+        (
+            "valid/W005_key_revoked_after_signing.zip",
+            "Signed before its key was revoked (2025-06-01): verified, with the revocation shown.",
+            "keys/trust-store-revoked-later.toml",
+            "verified-trusted",
+            &["W005"][..],
+        ),
+        (
+            "invalid/E042_key_not_valid_at_signing.zip",
+            "Signed in 2024 with a key the trust store holds valid only from 2025-01-01.",
+            "keys/trust-store-not-yet-valid.toml",
+            "intact-untrusted",
+            &["E042"][..],
+        ),
+        (
+            "invalid/E043_signed_after_revocation.zip",
+            "Signed in 2024 with a key revoked on 2024-01-01.",
+            "keys/trust-store-revoked.toml",
+            "intact-untrusted",
+            &["E043"][..],
+        ),
+    ] {
+        b.add(
+            file,
+            description,
+            signed.bytes.clone(),
+            &[],
+            false,
+            state,
+            codes,
+            NotApplicable,
+        );
+        if let Some(v) = b.out.last_mut() {
+            v.entry.trust_store = Some(store.into());
+        }
+    }
     b.out
 }
 
@@ -905,4 +956,62 @@ fn add_group_order(sig: &[u8]) -> Vec<u8> {
         carry = v >> 8;
     }
     out
+}
+
+/// The trust stores the trust-store vectors name, as (path under
+/// spec/vectors, TOML text).
+pub fn trust_stores() -> Vec<(&'static str, String)> {
+    use provseal::trust::{TrustStore, TrustedKey, TrustedSigner};
+    let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    let store = |keys: Vec<TrustedKey>| {
+        TrustStore {
+            signers: vec![TrustedSigner {
+                name: "Test Newsroom".into(),
+                keys,
+            }],
+        }
+        .to_toml()
+    };
+    let key = |k: &KeyPair| TrustedKey {
+        key: k.verifying_key(),
+        not_before: None,
+        not_after: None,
+        revoked: None,
+    };
+    vec![
+        (
+            "keys/trust-store-rotated.toml",
+            store(vec![
+                TrustedKey {
+                    not_after: Some(t("2025-01-01T00:00:00Z")),
+                    ..key(&test_key())
+                },
+                TrustedKey {
+                    not_before: Some(t("2025-01-01T00:00:00Z")),
+                    ..key(&other_key())
+                },
+            ]),
+        ),
+        (
+            "keys/trust-store-revoked-later.toml",
+            store(vec![TrustedKey {
+                revoked: Some((t("2025-06-01T00:00:00Z"), "key compromised".into())),
+                ..key(&test_key())
+            }]),
+        ),
+        (
+            "keys/trust-store-not-yet-valid.toml",
+            store(vec![TrustedKey {
+                not_before: Some(t("2025-01-01T00:00:00Z")),
+                ..key(&test_key())
+            }]),
+        ),
+        (
+            "keys/trust-store-revoked.toml",
+            store(vec![TrustedKey {
+                revoked: Some((t("2024-01-01T00:00:00Z"), "key compromised".into())),
+                ..key(&test_key())
+            }]),
+        ),
+    ]
 }

@@ -1,0 +1,136 @@
+//! `provseal trust`: editing a trust store file (spec §8.2). Every change
+//! is written atomically, and the file is read back through the same parser
+//! the verifier uses before it replaces the old one.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use provseal::sign;
+use provseal::trust::{TrustStore, TrustedKey, TrustedSigner};
+
+use super::args::TrustCommand;
+use super::{CliResult, emit};
+
+/// Reads a trust store; a missing or unusable file stops the run.
+pub fn load(path: &Path) -> Result<TrustStore, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    TrustStore::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn time(flag: &str, s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{flag}: {s:?} is not an RFC 3339 time: {e}"))
+}
+
+fn save(path: &Path, store: &TrustStore) -> Result<(), String> {
+    let text = store.to_toml();
+    if TrustStore::parse(&text).as_ref() != Ok(store) {
+        return Err(format!(
+            "{}: the store would not read back as written",
+            path.display()
+        ));
+    }
+    provseal::pack::write_atomically(path, text.as_bytes(), true).map_err(|e| e.to_string())
+}
+
+fn key_mut<'a>(store: &'a mut TrustStore, key_id: &str) -> Result<&'a mut TrustedKey, String> {
+    store
+        .signers
+        .iter_mut()
+        .flat_map(|s| s.keys.iter_mut())
+        .find(|k| sign::key_id(&k.key) == key_id)
+        .ok_or_else(|| format!("{key_id}: no such key in the trust store"))
+}
+
+pub fn run(cmd: TrustCommand) -> CliResult {
+    match cmd {
+        TrustCommand::Add {
+            store,
+            name,
+            key,
+            not_before,
+            not_after,
+        } => {
+            let mut s = if store.exists() {
+                load(&store)?
+            } else {
+                TrustStore::default()
+            };
+            let pem =
+                std::fs::read_to_string(&key).map_err(|e| format!("{}: {e}", key.display()))?;
+            let public =
+                sign::public_key_from_pem(&pem).map_err(|e| format!("{}: {e}", key.display()))?;
+            if let Some((holder, _)) = s.find(&public) {
+                return Err(format!(
+                    "{}: already in the trust store, under {:?}",
+                    sign::key_id(&public),
+                    holder.name
+                ));
+            }
+            let entry = TrustedKey {
+                key: public,
+                not_before: not_before
+                    .as_deref()
+                    .map(|t| time("--not-before", t))
+                    .transpose()?,
+                not_after: not_after
+                    .as_deref()
+                    .map(|t| time("--not-after", t))
+                    .transpose()?,
+                revoked: None,
+            };
+            match s.signers.iter_mut().find(|x| x.name == name) {
+                Some(signer) => signer.keys.push(entry),
+                None => s.signers.push(TrustedSigner {
+                    name: name.clone(),
+                    keys: vec![entry],
+                }),
+            }
+            save(&store, &s)?;
+            emit(&format!("{}\n", sign::key_id(&public)))?;
+            eprintln!("added to {} under {name:?}", store.display());
+        }
+        TrustCommand::List { store } => {
+            let s = load(&store)?;
+            let mut out = String::new();
+            for signer in &s.signers {
+                out.push_str(&format!("{}\n", signer.name));
+                for k in &signer.keys {
+                    let show =
+                        |t: &Option<DateTime<Utc>>| t.map_or("-".to_string(), |t| t.to_rfc3339());
+                    out.push_str(&format!(
+                        "  {}  valid {} to {}",
+                        sign::key_id(&k.key),
+                        show(&k.not_before),
+                        show(&k.not_after)
+                    ));
+                    if let Some((at, reason)) = &k.revoked {
+                        out.push_str(&format!("  REVOKED {} ({reason})", at.to_rfc3339()));
+                    }
+                    out.push('\n');
+                }
+            }
+            emit(&out)?;
+        }
+        TrustCommand::Revoke {
+            store,
+            key_id,
+            at,
+            reason,
+        } => {
+            let mut s = load(&store)?;
+            key_mut(&mut s, &key_id)?.revoked = Some((time("--at", &at)?, reason));
+            save(&store, &s)?;
+            eprintln!("revoked {key_id} from {at}");
+        }
+        TrustCommand::Retire { store, key_id, at } => {
+            let mut s = load(&store)?;
+            key_mut(&mut s, &key_id)?.not_after = Some(time("--at", &at)?);
+            save(&store, &s)?;
+            eprintln!("{key_id} vouches for signatures up to {at}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

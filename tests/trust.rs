@@ -1,0 +1,202 @@
+//! Trust stores end to end (spec §8.2): a key rotated out still vouches
+//! for what it signed before, a key used outside its window fails (E042), a
+//! revoked key fails for what it signed afterwards (E043) and only warns
+//! for what it signed before (W005), and reports name the signer.
+
+mod support;
+
+use std::path::Path;
+
+use support::cli::*;
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    provseal().current_dir(dir).args(args).output().unwrap()
+}
+
+fn ok(o: std::process::Output) -> String {
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    stdout(&o)
+}
+
+fn pack(dir: &Path, key: &str, out: &str, at: &str) {
+    ok(run(
+        dir,
+        &[
+            "pack",
+            example().to_str().unwrap(),
+            "--key",
+            key,
+            "-o",
+            out,
+            "--captured-at",
+            at,
+        ],
+    ));
+}
+
+fn verify(dir: &Path, bundle: &str) -> (Option<i32>, serde_json::Value) {
+    let o = run(
+        dir,
+        &["verify", "--json", "--trust-store", "trust.toml", bundle],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    (o.status.code(), doc["bundles"][0].clone())
+}
+
+fn codes(b: &serde_json::Value) -> Vec<String> {
+    b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn rotation_revocation_and_signer_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let old_id = ok(run(d, &["key", "generate", "--out", "old"]))
+        .trim()
+        .to_string();
+    let new_id = ok(run(d, &["key", "generate", "--out", "new"]))
+        .trim()
+        .to_string();
+    ok(run(
+        d,
+        &[
+            "trust",
+            "add",
+            "--store",
+            "trust.toml",
+            "--name",
+            "Coast Newsroom",
+            "old.pub",
+        ],
+    ));
+    pack(d, "old.key", "a-old-2024.zip", "2024-03-15T08:30:00Z");
+    let (code, a) = verify(d, "a-old-2024.zip");
+    assert_eq!(
+        (code, a["state"].as_str()),
+        (Some(0), Some("verified-trusted"))
+    );
+    assert_eq!(a["signer"]["name"], "Coast Newsroom");
+
+    // Rotation: the old key ends, the new one starts.
+    ok(run(
+        d,
+        &[
+            "trust",
+            "retire",
+            "--store",
+            "trust.toml",
+            &old_id,
+            "--at",
+            "2025-01-01T00:00:00Z",
+        ],
+    ));
+    ok(run(
+        d,
+        &[
+            "trust",
+            "add",
+            "--store",
+            "trust.toml",
+            "--name",
+            "Coast Newsroom",
+            "new.pub",
+            "--not-before",
+            "2025-01-01T00:00:00Z",
+        ],
+    ));
+    pack(d, "new.key", "b-new-2026.zip", "2026-01-10T00:00:00Z");
+    pack(d, "old.key", "c-old-2026.zip", "2026-01-10T00:00:00Z");
+    pack(d, "new.key", "d-new-2025.zip", "2025-06-01T00:00:00Z");
+    assert_eq!(
+        verify(d, "a-old-2024.zip").0,
+        Some(0),
+        "signed before the rotation"
+    );
+    assert_eq!(verify(d, "b-new-2026.zip").0, Some(0));
+    let (code, c) = verify(d, "c-old-2026.zip");
+    assert_eq!((code, codes(&c)), (Some(1), vec!["E042".to_string()]));
+    assert_eq!(c["state"], "intact-untrusted");
+
+    // Revocation of the new key on 2026-01-05.
+    ok(run(
+        d,
+        &[
+            "trust",
+            "revoke",
+            "--store",
+            "trust.toml",
+            &new_id,
+            "--at",
+            "2026-01-05T00:00:00Z",
+            "--reason",
+            "laptop stolen",
+        ],
+    ));
+    let (code, b) = verify(d, "b-new-2026.zip");
+    assert_eq!((code, codes(&b)), (Some(1), vec!["E043".to_string()]));
+    assert!(
+        b["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("laptop stolen")
+    );
+    let (code, dd) = verify(d, "d-new-2025.zip");
+    assert_eq!((code, codes(&dd)), (Some(0), vec!["W005".to_string()]));
+
+    let listed = ok(run(d, &["trust", "list", "--store", "trust.toml"]));
+    assert!(listed.starts_with("Coast Newsroom\n"), "{listed}");
+    assert!(
+        listed.contains(&format!(
+            "{new_id}  valid 2025-01-01T00:00:00+00:00 to -  REVOKED"
+        )),
+        "{listed}"
+    );
+    let human = ok(run(
+        d,
+        &["verify", "--trust-store", "trust.toml", "a-old-2024.zip"],
+    ));
+    assert!(
+        human.contains("signer     Coast Newsroom, key sha256:"),
+        "{human}"
+    );
+
+    // Usage errors.
+    let both = run(
+        d,
+        &[
+            "verify",
+            "--trust-store",
+            "trust.toml",
+            "--trust",
+            "old.pub",
+            "a-old-2024.zip",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2));
+    std::fs::write(d.join("bad.toml"), "version = 9\n").unwrap();
+    let bad = run(
+        d,
+        &["verify", "--trust-store", "bad.toml", "a-old-2024.zip"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("version 9 is not supported"));
+    let again = run(
+        d,
+        &[
+            "trust",
+            "add",
+            "--store",
+            "trust.toml",
+            "--name",
+            "Other",
+            "old.pub",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already in the trust store"));
+}
