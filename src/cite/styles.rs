@@ -152,9 +152,9 @@ fn render_item(style: CslStyle, item: &Value) -> Option<(ElemChildren, ElemChild
 }
 
 /// Marks the title's run in a rendered tree.
-const TITLE_MARK: char = '\u{E000}';
-const OPEN_QUOTE: char = '\u{E001}';
-const CLOSE_QUOTE: char = '\u{E002}';
+const TITLE_MARK: char = '\u{e000}';
+const OPEN_QUOTE: char = '\u{e001}';
+const CLOSE_QUOTE: char = '\u{e002}';
 
 /// Chicago's bibliography entry of an unsigned newspaper article puts the
 /// newspaper in the author's place and the title in quotation marks

@@ -197,22 +197,19 @@ pub fn bundle_json(
 }
 
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 cannot carry other control characters at all.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {
-                write!(out, "\\u{{{:x}}}", c as u32).ok();
+    // XML 1.0 cannot carry control characters other than tab and line
+    // ends at all, even escaped; they are shown as `\u{…}`.
+    let visible: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
             }
-            c => out.push(c),
-        }
-    }
-    out
+        })
+        .collect();
+    cite::html_escape(&visible)
 }
 
 /// The JUnit `<testcase>` of one bundle: named by its path, with a
