@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use support::cli::*;
 use support::*;
 
-const SEED_FILE: &str = "../shared/seed/dailynk-2018-05-27-repost.txt";
+use support::citations::SEED_FILE;
 
 #[test]
 fn key_generate_writes_private_0600_and_public_and_refuses_overwrite() {

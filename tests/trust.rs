@@ -52,6 +52,13 @@ fn codes(b: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// `provseal trust SUB --store trust.toml ARGS…`, which must succeed.
+fn trust(dir: &Path, sub: &str, args: &[&str]) -> String {
+    let mut all = vec!["trust", sub, "--store", "trust.toml"];
+    all.extend_from_slice(args);
+    ok(run(dir, &all))
+}
+
 #[test]
 fn rotation_revocation_and_signer_names() {
     let dir = tempfile::tempdir().unwrap();
@@ -62,18 +69,7 @@ fn rotation_revocation_and_signer_names() {
     let new_id = ok(run(d, &["key", "generate", "--out", "new"]))
         .trim()
         .to_string();
-    ok(run(
-        d,
-        &[
-            "trust",
-            "add",
-            "--store",
-            "trust.toml",
-            "--name",
-            "Coast Newsroom",
-            "old.pub",
-        ],
-    ));
+    trust(d, "add", &["--name", "Coast Newsroom", "old.pub"]);
     pack(d, "old.key", "a-old-2024.zip", "2024-03-15T08:30:00Z");
     let (code, a) = verify(d, "a-old-2024.zip");
     assert_eq!(
@@ -83,32 +79,18 @@ fn rotation_revocation_and_signer_names() {
     assert_eq!(a["signer"]["name"], "Coast Newsroom");
 
     // Rotation: the old key ends, the new one starts.
-    ok(run(
+    trust(d, "retire", &[&old_id, "--at", "2025-01-01T00:00:00Z"]);
+    trust(
         d,
+        "add",
         &[
-            "trust",
-            "retire",
-            "--store",
-            "trust.toml",
-            &old_id,
-            "--at",
-            "2025-01-01T00:00:00Z",
-        ],
-    ));
-    ok(run(
-        d,
-        &[
-            "trust",
-            "add",
-            "--store",
-            "trust.toml",
             "--name",
             "Coast Newsroom",
             "new.pub",
             "--not-before",
             "2025-01-01T00:00:00Z",
         ],
-    ));
+    );
     pack(d, "new.key", "b-new-2026.zip", "2026-01-10T00:00:00Z");
     pack(d, "old.key", "c-old-2026.zip", "2026-01-10T00:00:00Z");
     pack(d, "new.key", "d-new-2025.zip", "2025-06-01T00:00:00Z");
@@ -123,20 +105,17 @@ fn rotation_revocation_and_signer_names() {
     assert_eq!(c["state"], "intact-untrusted");
 
     // Revocation of the new key on 2026-01-05.
-    ok(run(
+    trust(
         d,
+        "revoke",
         &[
-            "trust",
-            "revoke",
-            "--store",
-            "trust.toml",
             &new_id,
             "--at",
             "2026-01-05T00:00:00Z",
             "--reason",
             "laptop stolen",
         ],
-    ));
+    );
     let (code, b) = verify(d, "b-new-2026.zip");
     assert_eq!((code, codes(&b)), (Some(1), vec!["E043".to_string()]));
     assert!(
@@ -148,7 +127,7 @@ fn rotation_revocation_and_signer_names() {
     let (code, dd) = verify(d, "d-new-2025.zip");
     assert_eq!((code, codes(&dd)), (Some(0), vec!["W005".to_string()]));
 
-    let listed = ok(run(d, &["trust", "list", "--store", "trust.toml"]));
+    let listed = trust(d, "list", &[]);
     assert!(listed.starts_with("Coast Newsroom\n"), "{listed}");
     assert!(
         listed.contains(&format!(

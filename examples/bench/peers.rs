@@ -36,22 +36,32 @@ pub fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// The best wall-clock time of `runs` runs of a command, output discarded.
-pub fn time_best(cmd: &str, args: &[&str], runs: usize) -> Result<f64, String> {
+/// The best wall-clock time of `runs` runs of a command, output discarded;
+/// an error if any run fails.
+fn best_of(runs: usize, make: impl Fn() -> Command) -> Result<f64, String> {
     let mut best = f64::INFINITY;
     for _ in 0..runs {
+        let mut cmd = make();
         let start = Instant::now();
-        let status = Command::new(cmd)
-            .args(args)
+        let status = cmd
             .stdout(Stdio::null())
             .status()
-            .map_err(|e| format!("{cmd}: {e}"))?;
+            .map_err(|e| format!("{cmd:?}: {e}"))?;
         if !status.success() {
-            return Err(format!("{cmd} failed"));
+            return Err(format!("{cmd:?} failed"));
         }
         best = best.min(start.elapsed().as_secs_f64());
     }
     Ok(best)
+}
+
+/// The best wall-clock time of `runs` runs of `cmd ARGS`.
+pub fn time_best(cmd: &str, args: &[&str], runs: usize) -> Result<f64, String> {
+    best_of(runs, || {
+        let mut c = Command::new(cmd);
+        c.args(args);
+        c
+    })
 }
 
 /// Reads every file under `dir` once, so that the page cache holds them.
@@ -84,21 +94,13 @@ fn payload_files(dir: &Path) -> std::io::Result<Vec<String>> {
 /// three, in seconds.
 pub fn openssl_many(dir: &Path) -> Result<f64, Box<dyn std::error::Error>> {
     let files = payload_files(dir)?;
-    let mut best = f64::INFINITY;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let status = Command::new("openssl")
-            .args(["dgst", "-sha256", "-r"])
+    Ok(best_of(3, || {
+        let mut c = Command::new("openssl");
+        c.args(["dgst", "-sha256", "-r"])
             .args(&files)
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .status()?;
-        if !status.success() {
-            return Err("openssl dgst failed".into());
-        }
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    Ok(best)
+            .current_dir(dir);
+        c
+    })?)
 }
 
 /// `target/release/provseal verify -j 2` over the directory, when that
@@ -109,23 +111,16 @@ pub fn cli_verify(dir: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>>
         return Ok(None);
     }
     let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/vectors/keys/test-signer.pub");
-    let mut best = f64::INFINITY;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let status = Command::new(&bin)
-            .args([
-                "verify", "-j", "2", "--format", "jsonl", "--quiet", "--trust",
-            ])
-            .arg(&key)
-            .arg(dir)
-            .stdout(Stdio::null())
-            .status()?;
-        if !status.success() {
-            return Err("provseal verify failed on the corpus".into());
-        }
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    Ok(Some(best))
+    let seconds = best_of(3, || {
+        let mut c = Command::new(&bin);
+        c.args([
+            "verify", "-j", "2", "--format", "jsonl", "--quiet", "--trust",
+        ])
+        .arg(&key)
+        .arg(dir);
+        c
+    })?;
+    Ok(Some(seconds))
 }
 
 /// Bags equivalent to the bundles (the same text and HTML as payload, a

@@ -17,6 +17,7 @@
 //!   T13 is left to the writer, since the table does not cover most
 //!   outlets.
 
+use super::title_case::capitalise_first_letter;
 use super::{CiteSource, Markup, evidence_clause, html_escape, typographic_apostrophes};
 
 /// Month abbreviations of Bluebook table T12.
@@ -63,13 +64,6 @@ fn headline_case(title: &str) -> String {
         after_colon = w.ends_with(':') || w.ends_with('?') || w.ends_with('!');
     }
     out.join(" ")
-}
-
-fn capitalise_first_letter(w: &str) -> String {
-    match w.char_indices().find(|(_, c)| c.is_alphabetic()) {
-        Some((i, c)) => format!("{}{}{}", &w[..i], c.to_uppercase(), &w[i + c.len_utf8()..]),
-        None => w.to_string(),
-    }
 }
 
 fn authors(names: &[String]) -> Option<String> {

@@ -115,6 +115,11 @@ fn case_word(w: &str, free: bool) -> String {
     if !free && STOP_WORDS.contains(&lower.as_str()) {
         return w.to_lowercase();
     }
+    capitalise_first_letter(w)
+}
+
+/// The word with its first letter in upper case ("'tis" gives "'Tis").
+pub(crate) fn capitalise_first_letter(w: &str) -> String {
     match w.char_indices().find(|(_, c)| c.is_alphabetic()) {
         Some((i, c)) => format!("{}{}{}", &w[..i], c.to_uppercase(), &w[i + c.len_utf8()..]),
         None => w.to_string(),

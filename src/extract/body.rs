@@ -3,13 +3,10 @@
 //! page's visible text when the engine finds nothing; the headline and the
 //! byline are left out, being metadata rather than body text.
 
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 
+use super::sel;
 use crate::normalize::{collapse_ws, normalise_text};
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("static selector")
-}
 
 /// The article body as the `trafilatura` crate finds it (boilerplate such as
 /// navigation, share bars, related links and comments removed), without the

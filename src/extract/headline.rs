@@ -16,8 +16,9 @@
 
 use std::collections::BTreeSet;
 
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 
+use super::sel;
 use crate::normalize::collapse_ws;
 
 /// How much a heading must share with a declared title to be taken for the
@@ -42,10 +43,6 @@ const KICKER_TAGS: [&str; 9] = [
 ];
 
 const BLOCK_KICKER_TAGS: [&str; 2] = ["div", "p"];
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("static selector")
-}
 
 /// The visible heading that agrees best with one of `declared` (titles in
 /// order of trust, site names already removed), or `None` when no heading

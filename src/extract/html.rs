@@ -2,18 +2,15 @@
 //! Core, `citation_*` and plain `<meta>` tags, in that order of trust, then
 //! the document itself; the visible text of the article element.
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::Value;
 
 use super::body::{content_engine, main_text, visible_text};
 use super::headline::{self, strip_site_suffix};
+use super::sel;
 use super::text::split_authors;
 use super::{Extracted, non_empty};
 use crate::normalize::{collapse_ws, decode};
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("static selector")
-}
 
 /// Finds `<meta charset>` or `http-equiv` content-type in the first bytes.
 pub fn sniff_charset(bytes: &[u8]) -> Option<String> {

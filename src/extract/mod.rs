@@ -10,7 +10,13 @@ pub mod headline;
 pub mod html;
 pub mod text;
 
+use scraper::Selector;
 use serde::Serialize;
+
+/// A CSS selector written in the source, which always parses.
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("static selector")
+}
 
 /// What kind of document the input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
