@@ -1,8 +1,8 @@
 #!/bin/sh
 # The main job on the shipped example, end to end:
 #   make a throwaway signing key, pack examples/article.txt into a signed
-#   evidence bundle, verify it trusting that key, cite it, and check it again
-#   with nothing but unzip, sha256sum and openssl.
+#   evidence bundle, verify it trusting that key, cite it, record a custody
+#   event, and check it again with nothing but unzip, sha256sum and openssl.
 # Everything it writes goes to target/demo/ so you can look at it afterwards.
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,6 +25,12 @@ echo "== verify"
 
 echo "== cite (CSL-JSON)"
 "$bin" cite "$out/article.zip" --format csl-json --trust "$out/demo-signer.pub"
+
+echo "== attest: a custodian records receiving it (a custody event; the bundle id stays)"
+"$bin" key generate --out "$out/demo-custodian"
+"$bin" attest "$out/article.zip" --key "$out/demo-custodian.key" --action received \
+    --note "received from the demo newsroom"
+"$bin" verify "$out/article.zip" --trust "$out/demo-signer.pub" --trust "$out/demo-custodian.pub"
 
 echo "== verify by hand (unzip, sha256sum, openssl)"
 sh spec/verify-by-hand.sh "$out/article.zip" "$out/demo-signer.pub"

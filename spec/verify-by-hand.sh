@@ -1,21 +1,24 @@
 #!/bin/sh
-# verify-by-hand.sh BUNDLE PUBKEY.pem
+# verify-by-hand.sh BUNDLE PUBKEY.pem [TSA-ROOT.pem]
 #
 # Checks a provseal bundle (format version 1) with nothing but unzip,
 # sha256sum, openssl, a POSIX shell and python3 (to read JSON), following
 # spec/bundle-v1.md section 12. Exit 0: the content and metadata are exactly
-# what the holder of PUBKEY.pem signed. Exit 1: they are not. Exit 2: usage.
+# what the holder of PUBKEY.pem signed, the custody chain (if any) holds,
+# and, given TSA-ROOT.pem, every RFC 3161 token over the signature is valid
+# under that root at its genTime. Exit 1: they are not. Exit 2: usage.
 #
 # It is deliberately independent of provseal's own code, to show that the
 # format can be checked without it.
 set -eu
 
-if [ "$#" -ne 2 ]; then
-    echo "usage: $0 BUNDLE PUBKEY.pem" >&2
+if [ "$#" -lt 2 ] || [ "$#" -gt 3 ]; then
+    echo "usage: $0 BUNDLE PUBKEY.pem [TSA-ROOT.pem]" >&2
     exit 2
 fi
 bundle=$1
 pubkey=$2
+tsa_root=${3:-}
 for tool in unzip sha256sum openssl python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "needs $tool" >&2; exit 2; }
 done
@@ -56,8 +59,15 @@ with open(sys.argv[2] + "/signer", "w") as out:
         out.write("%s\n%s\n" % (s["public_key"], s["key_id"]))
 PY
 [ -s "$work/signer" ] || fail "the manifest names no signer: an unsigned bundle proves nothing"
-unzip -Z1 "$bundle" >"$work/entries" 2>/dev/null || fail "cannot list entries"
+unzip -Z1 "$bundle" >"$work/all-entries" 2>/dev/null || fail "cannot list entries"
+# The appendix (custody events, timestamp tokens) follows signature.json.
+n=$(wc -l <"$work/expected-entries" | tr -d ' ')
+head -n "$n" "$work/all-entries" >"$work/entries"
+tail -n +"$((n + 1))" "$work/all-entries" >"$work/appendix"
 cmp -s "$work/entries" "$work/expected-entries" || fail "the entries are not exactly the listed files, manifest.json and signature.json, in order"
+if grep -Ev '^(custody/[0-9]{6}\.json|timestamps/(signature|custody-[0-9]{6})\.[1-9][0-9]?\.tsr)$' "$work/appendix" >/dev/null; then
+    fail "an entry after signature.json is neither a custody event nor a timestamp token"
+fi
 
 # 3. Each listed file's size and SHA-256.
 tab=$(printf '\t')
@@ -103,4 +113,67 @@ openssl pkeyutl -verify -pubin -inkey "$pubkey" -rawin -in "$work/pae" -sigfile 
     || fail "the Ed25519 signature does not verify"
 
 bundle_id="sha256:$(sha256sum "$work/manifest.json" | cut -d' ' -f1)"
+
+# 6. The custody chain: each event's envelope, its statement (this bundle,
+# its number, the digest of the event before it, times not going back),
+# and its Ed25519 signature by the actor key it names.
+captured=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"]["captured_at"])' "$work/manifest.json")
+previous=$bundle_id
+floor=$captured
+seq=0
+for event in $(grep '^custody/' "$work/appendix" || true); do
+    seq=$((seq + 1))
+    [ "$event" = "$(printf 'custody/%06d.json' "$seq")" ] || fail "$event: expected event $seq"
+    unzip -p "$bundle" "$event" >"$work/event.json" 2>/dev/null || fail "$event: cannot extract"
+    python3 - "$work/event.json" "$work" "$bundle_id" "$seq" "$previous" "$floor" <<'PY' || fail "$event: not a valid event of this chain"
+import base64, datetime, hashlib, json, sys
+env = json.load(open(sys.argv[1], "rb"))
+assert env["payloadType"] == "application/vnd.provseal.custody-event+json;version=1"
+assert len(env["signatures"]) == 1
+payload = base64.b64decode(env["payload"], validate=True)
+e = json.loads(payload.decode("utf-8"))
+assert e["type"] == "provseal-custody-event" and e["version"] == 1
+assert e["bundle_id"] == sys.argv[3] and e["sequence"] == int(sys.argv[4])
+assert e["previous"] == sys.argv[5]
+t = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+assert t(e["time"]) >= t(sys.argv[6])
+raw = base64.b64decode(e["actor"]["public_key"], validate=True)
+assert len(raw) == 32 and e["actor"]["key_id"] == "sha256:" + hashlib.sha256(raw).hexdigest()
+assert env["signatures"][0]["keyid"] == e["actor"]["key_id"]
+w = sys.argv[2]
+# SubjectPublicKeyInfo of an Ed25519 key: a fixed 12-byte prefix, then the key.
+open(w + "/actor.der", "wb").write(bytes.fromhex("302a300506032b6570032100") + raw)
+open(w + "/event-sig.bin", "wb").write(base64.b64decode(env["signatures"][0]["sig"], validate=True))
+t_ = b"application/vnd.provseal.custody-event+json;version=1"
+open(w + "/event-pae", "wb").write(b"DSSEv1 %d %s %d " % (len(t_), t_, len(payload)) + payload)
+open(w + "/event-time", "w").write(e["time"])
+PY
+    openssl pkeyutl -verify -pubin -keyform DER -inkey "$work/actor.der" -rawin -in "$work/event-pae" \
+        -sigfile "$work/event-sig.bin" >/dev/null 2>&1 || fail "$event: the actor's signature does not verify"
+    previous="sha256:$(sha256sum "$work/event.json" | cut -d' ' -f1)"
+    floor=$(cat "$work/event-time")
+done
+
+# 7. With a TSA root: every token over the manifest's signature verifies
+# under it, judged at its own genTime, and does not predate the claimed
+# capture time (by more than five minutes).
+if [ -n "$tsa_root" ]; then
+    for token in $(grep '^timestamps/signature\.' "$work/appendix" || true); do
+        unzip -p "$bundle" "$token" >"$work/token.tsr" 2>/dev/null || fail "$token: cannot extract"
+        gen=$(openssl ts -reply -in "$work/token.tsr" -text 2>/dev/null | sed -n 's/^Time stamp: //p')
+        [ -n "$gen" ] || fail "$token: not a time-stamp response"
+        at=$(python3 - "$gen" "$captured" <<'PY'
+import datetime, sys
+g = datetime.datetime.strptime(sys.argv[1].replace(" GMT", "").split(".")[0], "%b %d %H:%M:%S %Y")
+g = g.replace(tzinfo=datetime.timezone.utc)
+c = datetime.datetime.fromisoformat(sys.argv[2].replace("Z", "+00:00"))
+print(int(g.timestamp()) if c <= g + datetime.timedelta(minutes=5) else "early")
+PY
+)
+        [ "$at" != early ] || fail "$token: the capture time is later than the token's genTime"
+        openssl ts -verify -data "$work/sig.bin" -in "$work/token.tsr" -CAfile "$tsa_root" -attime "$at" \
+            >/dev/null 2>&1 || fail "$token: openssl ts -verify refuses it"
+    done
+fi
+
 echo "OK: $bundle is intact and signed by $manifest_id (bundle id $bundle_id)"

@@ -114,14 +114,14 @@ codes! {
     /// A signature is present but the manifest names no signer.
     UnexpectedSignature = ("E036", Error, 4, "6.2", "An unsigned manifest has no signature.json.");
     /// The signer is not one of the keys the verifier trusts.
-    SignerUntrusted = ("E040", Error, 5, "8", "When trusted keys are given, the signer is one of them.");
+    SignerUntrusted = ("E040", Error, 6, "8", "When trusted keys are given, the signer is one of them.");
     /// The bundle is unsigned and unsigned bundles were not allowed.
-    Unsigned = ("E041", Error, 5, "8", "A bundle is signed, unless the verifier explicitly allows unsigned bundles.");
+    Unsigned = ("E041", Error, 6, "8", "A bundle is signed, unless the verifier explicitly allows unsigned bundles.");
     /// The signer's key was outside its validity window in the trust store
     /// when the bundle says it was signed.
-    KeyNotValidAtSigning = ("E042", Error, 5, "8.2", "With a trust store, the signer's key was within its validity window (not_before, not_after) at signing time.");
+    KeyNotValidAtSigning = ("E042", Error, 6, "8.2", "With a trust store, the signer's key was within its validity window (not_before, not_after) at signing time.");
     /// The signer's key had been revoked when the bundle says it was signed.
-    SignedAfterRevocation = ("E043", Error, 5, "8.2", "With a trust store, the signer's key had not been revoked at signing time.");
+    SignedAfterRevocation = ("E043", Error, 6, "8.2", "With a trust store, the signer's key had not been revoked at signing time.");
     /// More entries than the cap.
     TooManyEntries = ("E050", Error, 1, "7", "The archive has at most the capped number of entries.");
     /// The archive is larger than the cap.
@@ -138,16 +138,51 @@ codes! {
     JsonTooDeep = ("E056", Error, 2, "7", "The manifest's JSON nests arrays and objects at most 16 levels deep.");
     /// The article text is larger than the normalisation check reads.
     TextTooLarge = ("E057", Error, 3, "7", "article/text.txt is no larger than the text cap.");
+    /// The appendix's custody events or timestamp tokens are missing a
+    /// number, stamp a signature that is not there, or are out of order.
+    AppendixNotInOrder = ("E060", Error, 5, "6.4", "The appendix holds custody events numbered from 1 without gaps and timestamp tokens numbered from 1 under a signature the bundle has, in the canonical order.");
+    /// A custody event is not a canonical envelope over a valid statement.
+    CustodyEventMalformed = ("E061", Error, 5, "6.4", "Each custody event is a canonical DSSE envelope with the custody payload type and one signature, over a canonical event statement with valid values.");
+    /// A custody event's signature or actor key does not verify.
+    CustodyEventSignatureInvalid = ("E062", Error, 5, "6.4", "Each custody event's actor key is a valid Ed25519 key whose key id matches, and its signature verifies strictly.");
+    /// A custody event names another bundle or another position.
+    CustodyEventMisbound = ("E063", Error, 5, "6.4", "Each custody event names this bundle's id and its own sequence number.");
+    /// A custody event does not link to the one before it.
+    CustodyChainBroken = ("E064", Error, 5, "6.4", "Each custody event's previous digest is the SHA-256 of the event entry before it, or the bundle id for the first event.");
+    /// Custody event times go backwards.
+    CustodyTimeBackwards = ("E065", Error, 5, "6.4", "Custody event times do not go backwards: each is no earlier than the event before it, and the first no earlier than the capture time.");
+    /// The chain does not contain the head the verifier was told to expect.
+    CustodyHeadMissing = ("E066", Error, 5, "6.4", "When the verifier is given a chain head recorded elsewhere, the chain contains that event: it was not truncated.");
+    /// A custody event or timestamp entry is larger than its cap.
+    AppendixEntryTooLarge = ("E067", Error, 5, "7", "Each custody event and timestamp token is no larger than the appendix entry cap.");
+    /// A timestamp entry is not a granted RFC 3161 response.
+    TimestampMalformed = ("E070", Error, 5, "6.5", "Each timestamp entry is a DER TimeStampResp with status granted, whose token is CMS SignedData over a TSTInfo.");
+    /// A timestamp token stamps other bytes than its signature.
+    TimestampImprintMismatch = ("E071", Error, 5, "6.5", "Each token's message imprint is the hash of the raw signature it stamps.");
+    /// A timestamp token's CMS signature does not verify.
+    TimestampSignatureInvalid = ("E072", Error, 5, "6.5", "Each token's CMS signature verifies with the TSA certificate it carries, over signed attributes that bind the TSTInfo and that certificate.");
+    /// The certificate that signed a token is not a timestamping certificate.
+    TimestampNotTsaCertificate = ("E073", Error, 5, "6.5", "The certificate that signs a token has a critical extended key usage of id-kp-timeStamping only.");
+    /// A token's TSA does not chain to a trusted root at genTime.
+    TimestampUntrusted = ("E074", Error, 6, "8.3", "When TSA roots are given, each token's certificate chains to one of them, every certificate valid at the token's genTime.");
+    /// A time the bundle claims is later than a token proves.
+    ClaimedTimeContradicted = ("E075", Error, 5, "6.5", "A signature's claimed time (the capture time, or a custody event's time) is not later than the genTime of a token over it, beyond the clock skew.");
     /// The published time is after the capture time.
-    PublishedAfterCaptured = ("W001", Warning, 6, "8", "The article was not published after it was captured.");
+    PublishedAfterCaptured = ("W001", Warning, 7, "8", "The article was not published after it was captured.");
     /// The capture time is after the verifier's clock.
-    CapturedInFuture = ("W002", Warning, 6, "8", "The capture time is not later than the verifier's clock.");
+    CapturedInFuture = ("W002", Warning, 7, "8", "The capture time is not later than the verifier's clock.");
     /// The signature is valid but no trusted keys were given.
-    SignerNotKnownTrusted = ("W003", Warning, 5, "8", "Without trusted keys a valid signature shows integrity, not who vouches for the bundle.");
+    SignerNotKnownTrusted = ("W003", Warning, 6, "8", "Without trusted keys a valid signature shows integrity, not who vouches for the bundle.");
     /// The bundle is unsigned and the verifier allowed it.
-    UnsignedAllowed = ("W004", Warning, 5, "8", "An unsigned bundle shows only that its files agree with its manifest.");
+    UnsignedAllowed = ("W004", Warning, 6, "8", "An unsigned bundle shows only that its files agree with its manifest.");
     /// The signer's key was revoked after the bundle was signed.
-    KeyRevokedSince = ("W005", Warning, 5, "8.2", "The signer's key was not revoked after signing; if it was, the signature still stands, and the revocation is shown.");
+    KeyRevokedSince = ("W005", Warning, 6, "8.2", "The signer's key was not revoked after signing; if it was, the signature still stands, and the revocation is shown.");
+    /// A custody event is signed by a key outside the given trust.
+    CustodyActorNotTrusted = ("W006", Warning, 6, "8", "When trusted keys or a trust store are given, a custody event signed by a key outside them is shown as untrusted.");
+    /// A custody event's time is after the verifier's clock.
+    CustodyEventInFuture = ("W007", Warning, 7, "8", "A custody event's time is not later than the verifier's clock.");
+    /// Timestamp tokens were not checked against any TSA root.
+    TimestampRootNotGiven = ("W008", Warning, 6, "8.3", "Without TSA roots a token's signature shows integrity, not that a trusted authority attests its time.");
 }
 
 impl fmt::Display for Code {
@@ -166,7 +201,14 @@ impl Code {
     /// True for codes about trust policy rather than about the bundle's
     /// integrity: they fail a run but do not make the bundle invalid.
     pub fn is_policy(self) -> bool {
-        matches!(self, Code::SignerUntrusted | Code::Unsigned)
+        matches!(
+            self,
+            Code::SignerUntrusted
+                | Code::Unsigned
+                | Code::KeyNotValidAtSigning
+                | Code::SignedAfterRevocation
+                | Code::TimestampUntrusted
+        )
     }
 }
 
@@ -191,7 +233,7 @@ mod tests {
                 "{id} prefix disagrees with severity"
             );
             assert_eq!(Code::parse(id), Some(c));
-            assert!((1..=6).contains(&c.step()));
+            assert!((1..=7).contains(&c.step()));
         }
         assert_eq!(Code::parse("X001"), None);
         assert_eq!(Code::parse("e001"), None);

@@ -34,12 +34,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod appendix;
 pub mod batch;
 pub mod capture;
 pub mod cite;
 pub mod codes;
 pub mod compare;
 pub mod container;
+pub mod custody;
 pub mod digest;
 pub mod extract;
 pub mod finding;
@@ -50,6 +52,7 @@ pub mod pack_capture;
 pub mod paths;
 pub mod readme_txt;
 pub mod sign;
+pub mod timestamp;
 pub mod trust;
 pub mod verify;
 

@@ -550,7 +550,7 @@ impl Manifest {
                 p.push(bad(i, format!("path {:?}: {e}", f.path)));
             }
             let key = paths::collision_key(&f.path);
-            if reserved.contains(&key) {
+            if reserved.contains(&key) || crate::appendix::is_reserved_prefix(&f.path) {
                 p.push(bad(
                     i,
                     format!("path {:?} is reserved for the bundle's own files", f.path),

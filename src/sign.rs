@@ -187,10 +187,16 @@ impl KeyPair {
 
     /// Signs `manifest` and returns the canonical envelope bytes.
     pub fn sign_manifest(&self, manifest: &[u8]) -> Vec<u8> {
-        let sig = self.signing.sign(&pae(PAYLOAD_TYPE, manifest));
+        self.sign_envelope(PAYLOAD_TYPE, manifest)
+    }
+
+    /// Signs `payload` under `payload_type` (the PAE of [`pae`]) and returns
+    /// the canonical envelope bytes, with exactly one signature.
+    pub fn sign_envelope(&self, payload_type: &str, payload: &[u8]) -> Vec<u8> {
+        let sig = self.signing.sign(&pae(payload_type, payload));
         Envelope {
-            payload_type: PAYLOAD_TYPE.into(),
-            payload: B64.encode(manifest),
+            payload_type: payload_type.into(),
+            payload: B64.encode(payload),
             signatures: vec![EnvelopeSignature {
                 keyid: self.key_id(),
                 sig: B64.encode(sig.to_bytes()),
@@ -303,13 +309,22 @@ pub fn signer_key(signer: &Signer) -> Result<VerifyingKey, SignatureProblem> {
     Ok(key)
 }
 
-/// Checks `signature.json` bytes against the manifest bytes and the signer
-/// key named inside them. Structure is checked before any cryptography.
-pub fn verify_envelope(
+/// An envelope whose structure has been checked: canonical bytes, the
+/// expected payload type, exactly one signature of 64 bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedEnvelope {
+    /// The parsed envelope.
+    pub envelope: Envelope,
+    /// The raw Ed25519 signature: the bytes an RFC 3161 timestamp covers
+    /// (spec §6.5).
+    pub signature: [u8; 64],
+}
+
+/// Checks an envelope's structure (spec §6.2), before any cryptography.
+pub fn open_envelope(
     envelope_bytes: &[u8],
-    manifest: &[u8],
-    key: &VerifyingKey,
-) -> Result<(), SignatureProblem> {
+    payload_type: &str,
+) -> Result<OpenedEnvelope, SignatureProblem> {
     let env: Envelope = serde_json::from_slice(envelope_bytes)
         .map_err(|e| SignatureProblem::Malformed(e.to_string()))?;
     if env.to_canonical_bytes() != envelope_bytes {
@@ -317,9 +332,9 @@ pub fn verify_envelope(
             "the bytes are not the canonical serialisation".into(),
         ));
     }
-    if env.payload_type != PAYLOAD_TYPE {
+    if env.payload_type != payload_type {
         return Err(SignatureProblem::Malformed(format!(
-            "payload type {:?} is not {PAYLOAD_TYPE:?}",
+            "payload type {:?} is not {payload_type:?}",
             env.payload_type
         )));
     }
@@ -332,22 +347,50 @@ pub fn verify_envelope(
     let sig_raw = B64
         .decode(&one.sig)
         .map_err(|e| SignatureProblem::Malformed(format!("signature is not base64: {e}")))?;
-    let sig_bytes: [u8; 64] = sig_raw.as_slice().try_into().map_err(|_| {
+    let signature: [u8; 64] = sig_raw.as_slice().try_into().map_err(|_| {
         SignatureProblem::Malformed(format!("signature is {} bytes, not 64", sig_raw.len()))
     })?;
+    Ok(OpenedEnvelope {
+        envelope: env,
+        signature,
+    })
+}
+
+/// Verifies an opened envelope's one signature strictly over the PAE of
+/// `payload`, by `key`.
+pub fn verify_opened(
+    opened: &OpenedEnvelope,
+    payload_type: &str,
+    payload: &[u8],
+    key: &VerifyingKey,
+) -> Result<(), SignatureProblem> {
+    let sig = Signature::from_bytes(&opened.signature);
+    // verify_strict refuses non-canonical S, small-order R and weak keys, so a
+    // signature has one accepted encoding (no malleability).
+    key.verify_strict(&pae(payload_type, payload), &sig)
+        .map_err(|_| SignatureProblem::BadSignature)
+}
+
+/// Checks `signature.json` bytes against the manifest bytes and the signer
+/// key named inside them. Structure is checked before any cryptography.
+/// On success returns the raw signature.
+pub fn verify_envelope(
+    envelope_bytes: &[u8],
+    manifest: &[u8],
+    key: &VerifyingKey,
+) -> Result<[u8; 64], SignatureProblem> {
+    let opened = open_envelope(envelope_bytes, PAYLOAD_TYPE)?;
+    let one = &opened.envelope.signatures[0];
     if one.keyid != key_id(key) {
         return Err(SignatureProblem::EnvelopeKeyId(one.keyid.clone()));
     }
     // A payload that does not decode cannot be the manifest; either way the
     // signed bytes are not the ones in manifest.json.
-    if B64.decode(&env.payload).ok().as_deref() != Some(manifest) {
+    if B64.decode(&opened.envelope.payload).ok().as_deref() != Some(manifest) {
         return Err(SignatureProblem::PayloadMismatch);
     }
-    let sig = Signature::from_bytes(&sig_bytes);
-    // verify_strict refuses non-canonical S, small-order R and weak keys, so a
-    // signature has one accepted encoding (no malleability).
-    key.verify_strict(&pae(PAYLOAD_TYPE, manifest), &sig)
-        .map_err(|_| SignatureProblem::BadSignature)
+    verify_opened(&opened, PAYLOAD_TYPE, manifest, key)?;
+    Ok(opened.signature)
 }
 
 #[cfg(test)]
@@ -403,7 +446,7 @@ mod tests {
         let m = b"{\"a\": 1}\n";
         let env = k.sign_manifest(m);
         assert_eq!(env, k.sign_manifest(m));
-        assert_eq!(verify_envelope(&env, m, &k.verifying_key()), Ok(()));
+        assert!(verify_envelope(&env, m, &k.verifying_key()).is_ok());
         assert_eq!(
             verify_envelope(&env, b"{\"a\": 2}\n", &k.verifying_key()),
             Err(SignatureProblem::PayloadMismatch)

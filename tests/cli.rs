@@ -440,7 +440,40 @@ fn verify_json_deserialises_to_the_documented_shape() {
         signer: Option<Signer>,
         findings: Vec<F>,
         manifest: Option<serde_json::Value>,
+        custody: Vec<Event>,
+        custody_head: Option<String>,
+        timestamps: Vec<Stamp>,
         citation: Option<Citation>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // every field is deserialised, as the spec says; not all are asserted
+    struct Event {
+        entry: String,
+        sequence: u64,
+        digest: String,
+        time: String,
+        action: String,
+        actor_key_id: String,
+        actor_name: Option<String>,
+        actor_trusted: Option<bool>,
+        note: Option<String>,
+        valid: bool,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Stamp {
+        entry: String,
+        subject: String,
+        claimed_time: Option<String>,
+        gen_time: Option<String>,
+        tsa: Option<String>,
+        serial: Option<String>,
+        valid: bool,
+        trusted: Option<bool>,
+        #[serde(default)]
+        path: Vec<String>,
     }
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -466,6 +499,51 @@ fn verify_json_deserialises_to_the_documented_shape() {
     }
 
     let doc: Doc = serde_json::from_slice(&out.stdout).unwrap();
+    // Neither bundle has an appendix: empty timeline, no head, no tokens.
+    assert!(
+        doc.bundles
+            .iter()
+            .all(|b| b.custody.is_empty() && b.custody_head.is_none() && b.timestamps.is_empty())
+    );
+    // A bundle with custody events and tokens, in the same shape.
+    let vectors = support::repo_path("spec/vectors");
+    let with_appendix = provseal()
+        .arg("verify")
+        .arg("--json")
+        .arg(vectors.join("valid/custody_and_timestamps.zip"))
+        .arg("--trust")
+        .arg(vectors.join("keys/test-signer.pub"))
+        .arg("--trust")
+        .arg(vectors.join("keys/other-signer.pub"))
+        .arg("--tsa-root")
+        .arg(vectors.join("tsa/root.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(with_appendix.status.code(), Some(0));
+    let appendix: Doc = serde_json::from_slice(&with_appendix.stdout).unwrap();
+    let b = &appendix.bundles[0];
+    assert_eq!(b.custody.len(), 2);
+    assert!(
+        b.custody
+            .iter()
+            .all(|e| e.valid && e.actor_trusted == Some(true))
+    );
+    assert_eq!(
+        b.custody_head.as_deref(),
+        Some(b.custody[1].digest.as_str())
+    );
+    assert_eq!(
+        b.timestamps
+            .iter()
+            .map(|t| t.subject.as_str())
+            .collect::<Vec<_>>(),
+        ["signature.json", "custody/000001.json"]
+    );
+    assert!(
+        b.timestamps
+            .iter()
+            .all(|t| t.valid && t.trusted == Some(true) && !t.path.is_empty())
+    );
     assert_eq!((doc.provseal.as_str(), doc.version), ("verify-report", 1));
     assert_eq!(
         (doc.summary.total, doc.summary.passed, doc.summary.failed),

@@ -111,6 +111,12 @@ fn each_vector_verifies_as_its_index_entry_says() {
             let text = fs::read_to_string(dir.join(store)).unwrap();
             opts.trust_store = Some(provseal::trust::TrustStore::parse(&text).unwrap());
         }
+        for root in &e.tsa_roots {
+            let pem = fs::read(dir.join(root)).unwrap();
+            opts.tsa_roots
+                .extend(provseal::timestamp::pki::read_certificates(&pem).unwrap());
+        }
+        opts.custody_head = e.custody_head.clone();
         for (name, value) in &e.limits {
             let l = &mut opts.limits;
             match name.as_str() {
@@ -119,6 +125,7 @@ fn each_vector_verifies_as_its_index_entry_says() {
                 "max_manifest_bytes" => l.max_manifest_bytes = *value,
                 "max_signature_bytes" => l.max_signature_bytes = *value,
                 "max_text_bytes" => l.max_text_bytes = *value,
+                "max_appendix_entry_bytes" => l.max_appendix_entry_bytes = *value,
                 other => panic!("{}: unknown limit {other}", e.file),
             }
         }

@@ -7,12 +7,13 @@ python3 - "$here/index.json" <<'PY' >"${TMPDIR:-/tmp}/provseal-hand-cases.$$"
 import json, sys
 for e in json.load(open(sys.argv[1])):
     if e["verify_by_hand"] != "n/a":
-        print(e["verify_by_hand"], e["file"])
+        roots = e.get("tsa_roots", [])
+        print(e["verify_by_hand"], e["file"], roots[0] if roots else "")
 PY
 status=0
 checked=0
-while read -r expected file; do
-    if sh "$here/../verify-by-hand.sh" "$here/$file" "$here/keys/test-signer.pub" >/dev/null 2>&1; then
+while read -r expected file root; do
+    if sh "$here/../verify-by-hand.sh" "$here/$file" "$here/keys/test-signer.pub" ${root:+"$here/$root"} >/dev/null 2>&1; then
         got=pass
     else
         got=fail

@@ -29,6 +29,8 @@ pub enum Command {
     Cite(CiteArgs),
     /// Compare a repost's bundle with the original's: identical, same text, truncated, edited or different.
     Compare(CompareArgs),
+    /// Append a signed custody event (received, reviewed, transferred, verified) to a bundle.
+    Attest(AttestArgs),
     /// Manage a trust store (spec §8.2): named signers, their keys, validity and revocation.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -185,6 +187,8 @@ pub struct PackArgs {
     pub input: Option<PathBuf>,
     #[command(flatten)]
     pub sign: SignArgs,
+    #[command(flatten)]
+    pub tsa: TsaArgs,
     /// Where to write the bundle.
     #[arg(
         short = 'o',
@@ -222,6 +226,8 @@ pub struct CaptureArgs {
     pub url: String,
     #[command(flatten)]
     pub sign: SignArgs,
+    #[command(flatten)]
+    pub tsa: TsaArgs,
     #[command(flatten)]
     pub out: OutArgs,
     #[command(flatten)]
@@ -278,6 +284,11 @@ pub struct TrustArgs {
     /// Accept unsigned bundles, with a warning (ignored when --trust is given).
     #[arg(long)]
     pub allow_unsigned: bool,
+    /// Root certificate(s) of time-stamping authorities you trust (PEM or
+    /// DER; repeatable): each stored RFC 3161 token must chain to one, judged
+    /// at the token's genTime.
+    #[arg(long = "tsa-root", value_name = "FILE")]
+    pub tsa_root: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +304,10 @@ pub struct VerifyArgs {
     pub from_file: Option<PathBuf>,
     #[command(flatten)]
     pub trust: TrustArgs,
+    /// The custody chain head (sha256:…) recorded when the bundle was last
+    /// attested: the chain must still contain that event (E066 otherwise).
+    #[arg(long, value_name = "DIGEST")]
+    pub custody_head: Option<String>,
     /// Bundles verified at once [default: the number of cores].
     #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -388,4 +403,59 @@ pub struct CompareArgs {
     pub json: bool,
     #[command(flatten)]
     pub trust: TrustArgs,
+}
+
+/// RFC 3161 timestamps while writing a bundle or an event.
+#[derive(Debug, Args, Default)]
+pub struct TsaArgs {
+    /// Time-stamping authority URL (RFC 3161 over HTTP; repeatable): its token
+    /// over the signature is stored in the bundle.
+    #[arg(long = "tsa", value_name = "URL")]
+    pub tsa: Vec<String>,
+    /// Write the output even when a time-stamping authority fails (its token
+    /// is then missing); without this, nothing is written.
+    #[arg(long)]
+    pub allow_unstamped: bool,
+    /// Seconds to wait for each time-stamping authority.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub tsa_timeout: u64,
+}
+
+/// What a custodian did with the bundle.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ActionArg {
+    /// Received it.
+    Received,
+    /// Reviewed its content.
+    Reviewed,
+    /// Handed it on.
+    Transferred,
+    /// Verified it.
+    Verified,
+}
+
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// The bundle; it is rewritten in place (atomically) unless -o is given.
+    pub bundle: PathBuf,
+    /// The custodian's private key (PKCS#8 PEM, possibly encrypted).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// What happened.
+    #[arg(long, value_enum)]
+    pub action: ActionArg,
+    /// Free text (at most 4096 bytes), e.g. from whom it was received.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// When it happened (RFC 3339; default: now).
+    #[arg(long)]
+    pub time: Option<String>,
+    /// Write the attested bundle here instead of replacing the input.
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+    /// Replace -o OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub tsa: TsaArgs,
 }

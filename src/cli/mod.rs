@@ -6,6 +6,7 @@ mod citing;
 mod keys;
 mod pack_batch;
 mod render;
+mod stamping;
 mod trust_cmd;
 mod verify_cmd;
 mod verify_out;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Key(k) => keys::run(k),
         Command::Trust(t) => trust_cmd::run(t),
+        Command::Attest(a) => stamping::attest_cmd(&a),
         Command::Pack(a) => pack_cmd(*a),
         Command::Capture(a) => capture_cmd(*a),
         Command::Verify(a) => verify_cmd::verify_cmd(&a),
@@ -174,13 +176,17 @@ fn pack_cmd(a: PackArgs) -> CliResult {
     } else {
         input.display().to_string()
     };
-    let packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
+    let mut packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
+    packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
     write_bundle(&out, &packed)
 }
 
 fn capture_cmd(a: CaptureArgs) -> CliResult {
     let key = signing_key(&a.sign)?;
     refuse_existing(&a.out)?;
+    if !a.tsa.tsa.is_empty() && key.is_none() {
+        return Err("--tsa stamps the bundle's signature: give --key".into());
+    }
     let opts = provseal::capture::FetchOptions {
         timeout: std::time::Duration::from_secs(a.timeout.max(1)),
         max_bytes: a.max_bytes,
@@ -203,6 +209,8 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
         key.as_ref(),
     )
     .map_err(|e| format!("{}: {e}", a.url))?;
+    let mut packed = packed;
+    packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
     write_bundle(&a.out, &packed)
 }
 
@@ -211,6 +219,13 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     opts.allow_unsigned = t.allow_unsigned;
     if let Some(p) = &t.trust_store {
         opts.trust_store = Some(trust_cmd::load(p)?);
+    }
+    for p in &t.tsa_root {
+        let bytes = fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        opts.tsa_roots.extend(
+            provseal::timestamp::pki::read_certificates(&bytes)
+                .map_err(|e| format!("{}: not a certificate: {e}", p.display()))?,
+        );
     }
     for p in &t.trust {
         let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;

@@ -81,6 +81,7 @@ fn run_job(
     key: Option<&KeyPair>,
     default_time: DateTime<Utc>,
     force: bool,
+    tsa: &super::args::TsaArgs,
 ) -> Result<String, String> {
     let captured_at = match &job.captured_at {
         Some(t) => parse_captured_at(Some(t))?,
@@ -114,7 +115,9 @@ fn run_job(
         captured_at,
     };
     let packed = pack::pack(&req, key).map_err(|e| format!("{}: {e}", job.input.display()))?;
-    pack::write_atomically(&job.out, &packed.bytes, force).map_err(|e| e.to_string())?;
+    // A job whose timestamp cannot be had fails alone, like any other job.
+    let bytes = super::stamping::stamp_packed(tsa, packed.bytes)?;
+    pack::write_atomically(&job.out, &bytes, force).map_err(|e| e.to_string())?;
     Ok(packed.bundle_id)
 }
 
@@ -141,7 +144,7 @@ pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
         &lines,
         threads,
         |(_, job)| match job {
-            Ok(job) => run_job(job, key, default_time, a.force),
+            Ok(job) => run_job(job, key, default_time, a.force, &a.tsa),
             Err(e) => Err(e.clone()),
         },
         |i, result| {

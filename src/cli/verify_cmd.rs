@@ -247,7 +247,8 @@ fn progress_bar(bundles: &[Candidate]) -> ProgressBar {
 }
 
 pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
-    let opts = verify_options(&a.trust)?;
+    let mut opts = verify_options(&a.trust)?;
+    opts.custody_head = a.custody_head.clone();
     let format = if a.json { OutputFormat::Json } else { a.format };
     let cite = a
         .cite

@@ -112,6 +112,51 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
             .ok();
         }
     }
+    for t in &r.timestamps {
+        let when = t
+            .gen_time
+            .map_or("token NOT valid".to_string(), |g| g.to_rfc3339());
+        let trust = match t.trusted {
+            Some(true) => "trusted TSA",
+            Some(false) => "TSA NOT trusted",
+            None if t.valid => "TSA not checked (no --tsa-root)",
+            None => "",
+        };
+        writeln!(
+            out,
+            "  timestamp  {when} by {} over {} ({trust})",
+            t.tsa.as_deref().unwrap_or("?"),
+            t.subject
+        )
+        .ok();
+    }
+    if !r.custody.is_empty() {
+        writeln!(out, "  custody").ok();
+        for e in &r.custody {
+            let who = match (&e.actor_name, e.actor_trusted) {
+                (Some(n), Some(true)) => format!("{n} (trusted)"),
+                (Some(n), _) => format!("{n} (NOT trusted then)"),
+                (None, Some(false)) => format!("{} (NOT trusted)", e.actor_key_id),
+                (None, Some(true)) => format!("{} (trusted)", e.actor_key_id),
+                (None, _) => e.actor_key_id.clone(),
+            };
+            let note = e
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            let mark = if e.valid { "" } else { " [BROKEN]" };
+            writeln!(
+                out,
+                "    {}. {} {} by {who}{note}{mark}",
+                e.sequence, e.time, e.action
+            )
+            .ok();
+        }
+        if let Some(h) = &r.custody_head {
+            writeln!(out, "    head {h}").ok();
+        }
+    }
     if !r.findings.is_empty() {
         writeln!(out, "  findings").ok();
         for f in &r.findings {

@@ -55,6 +55,8 @@ pub struct Limits {
     pub max_text_bytes: u64,
     /// Deepest nesting of JSON arrays and objects in the manifest.
     pub max_json_depth: usize,
+    /// Largest custody event or timestamp token (spec §6.4, §6.5).
+    pub max_appendix_entry_bytes: u64,
 }
 
 impl Default for Limits {
@@ -67,6 +69,7 @@ impl Default for Limits {
             max_signature_bytes: 64 << 10,
             max_text_bytes: 64 << 20,
             max_json_depth: 16,
+            max_appendix_entry_bytes: 64 << 10,
         }
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod citations;
 pub mod cli;
+pub mod mini_tsa;
 pub mod server;
+pub mod tsa;
 pub mod vectors;
 
 use std::io::Cursor;

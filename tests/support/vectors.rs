@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 
+#[path = "vectors_appendix.rs"]
+mod appendix;
+
 /// What `verify-by-hand.sh` must answer for a vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +44,13 @@ pub struct IndexEntry {
     /// it then decides trust instead of `trusted_keys`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_store: Option<String>,
+    /// TSA root certificates (PEM, relative to spec/vectors) to verify
+    /// timestamp tokens with (spec §8.3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tsa_roots: Vec<String>,
+    /// A custody chain head recorded elsewhere (spec §6.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custody_head: Option<String>,
 }
 
 pub struct Vector {
@@ -77,6 +87,8 @@ impl Builder {
                 verify_by_hand: hand,
                 limits: Default::default(),
                 trust_store: None,
+                tsa_roots: Vec::new(),
+                custody_head: None,
             },
             bytes,
         });
@@ -938,6 +950,7 @@ pub fn all() -> Vec<Vector> {
             v.entry.trust_store = Some(store.into());
         }
     }
+    appendix::add_all(&mut b, &signed.bytes);
     b.out
 }
 

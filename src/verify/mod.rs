@@ -13,11 +13,14 @@ use serde::Serialize;
 use crate::codes::{Code, Severity};
 use crate::container::layout::Limits;
 use crate::container::{Container, Entry, read_container};
-use crate::digest::{Sha256Digest, hash_bytes, hash_reader_sized};
+use crate::digest::Sha256Digest;
 use crate::finding::Finding;
 use crate::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
-use crate::normalize::check_text;
-use crate::sign::{SignatureProblem, key_id, signer_key, verify_envelope};
+use crate::sign::{SignatureProblem, signer_key, verify_envelope};
+
+mod appendix_step;
+mod files_step;
+mod trust_step;
 
 /// How far in the future a capture time may be before W002: clocks differ.
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -39,6 +42,13 @@ pub struct VerifyOptions {
     /// the signer's key at the bundle's signing time, and `trusted` is not
     /// consulted.
     pub trust_store: Option<crate::trust::TrustStore>,
+    /// The custody chain head recorded elsewhere (`sha256:` of an event
+    /// entry): the chain must contain it, or the bundle fails with E066.
+    pub custody_head: Option<String>,
+    /// Root certificates of time-stamping authorities the caller trusts
+    /// (spec §8.3). Empty: tokens are checked but their time is not
+    /// vouched for (W008).
+    pub tsa_roots: Vec<x509_cert::Certificate>,
 }
 
 impl VerifyOptions {
@@ -50,6 +60,8 @@ impl VerifyOptions {
             now,
             limits: Limits::default(),
             trust_store: None,
+            custody_head: None,
+            tsa_roots: Vec::new(),
         }
     }
 }
@@ -117,6 +129,13 @@ pub struct Report {
     /// The manifest, when it could be parsed. Its content is only vouched
     /// for when `state` is not `invalid`.
     pub manifest: Option<Manifest>,
+    /// The custody events (spec §6.4), in chain order: the timeline.
+    pub custody: Vec<crate::custody::EventInfo>,
+    /// `sha256:` of the last custody event's entry: what a custodian records
+    /// outside the bundle so that truncating the chain is detectable.
+    pub custody_head: Option<String>,
+    /// The RFC 3161 timestamp tokens (spec §6.5), in appendix order.
+    pub timestamps: Vec<crate::timestamp::Stamp>,
 }
 
 impl Report {
@@ -134,6 +153,9 @@ impl Report {
             signer: None,
             findings,
             manifest: None,
+            custody: Vec::new(),
+            custody_head: None,
+            timestamps: Vec::new(),
         }
     }
 }
@@ -224,12 +246,13 @@ pub fn verify_reader<R: Read + Seek>(
 
     // Step 3: every listed file's size, CRC-32 and SHA-256.
     if let Some(m) = &manifest {
-        check_files(r, &container, m, &opts.limits, &mut findings)?;
+        files_step::check_files(r, &container, m, &opts.limits, &mut findings)?;
     }
 
     // Step 4: the signature.
     let mut signer = None;
     let mut signed_by = None;
+    let mut manifest_signature = None;
     if let (Some(m), Some(mb)) = (&manifest, &manifest_bytes) {
         let sig_entry = container.entry(SIGNATURE_PATH);
         match (&m.signer, sig_entry) {
@@ -255,8 +278,9 @@ pub fn verify_reader<R: Read + Seek>(
                                 &mut findings,
                             )? {
                                 match verify_envelope(&env, mb, &key) {
-                                    Ok(()) => {
+                                    Ok(sig) => {
                                         valid = true;
+                                        manifest_signature = Some(sig);
                                         signed_by = Some(key);
                                     }
                                     Err(p) => findings.push(signature_finding(&p)),
@@ -281,67 +305,44 @@ pub fn verify_reader<R: Read + Seek>(
         }
     }
 
+    // Step 5: the appendix, custody events and timestamp tokens.
+    let appendix = match (&manifest, &bundle_id) {
+        (Some(m), Some(id)) => appendix_step::check(
+            r,
+            &container,
+            id,
+            m,
+            manifest_signature.as_ref(),
+            opts,
+            &mut findings,
+        )?,
+        _ => appendix_step::Appendix::default(),
+    };
+
     let integrity_ok = !findings.iter().any(|f| f.severity == Severity::Error);
 
-    // Step 5: trust. Only meaningful for an intact bundle.
+    // Step 6: trust, only meaningful for an intact bundle.
+    let mut custody = appendix.events;
+    let mut stamps = appendix.stamps;
     let mut state = State::Invalid;
     if integrity_ok {
-        match (&mut signer, signed_by) {
-            (Some(info), Some(key)) => {
-                if let (Some(store), Some(m)) = (&opts.trust_store, &manifest) {
-                    state = judge_by_store(store, &key, m, info, &mut findings);
-                } else if opts.trusted.is_empty() {
-                    state = State::IntactUntrusted;
-                    findings.push(Finding::new(
-                        Code::SignerNotKnownTrusted,
-                        SIGNATURE_PATH,
-                        format!("the signature by {} is valid, but no trusted keys were given: this shows integrity, not who vouches for the bundle", info.key_id),
-                    ));
-                } else if opts.trusted.iter().any(|t| t == &key) {
-                    info.trusted = Some(true);
-                    state = State::VerifiedTrusted;
-                } else {
-                    info.trusted = Some(false);
-                    state = State::IntactUntrusted;
-                    findings.push(Finding::new(
-                        Code::SignerUntrusted,
-                        SIGNATURE_PATH,
-                        format!(
-                            "signer {} is not among the {} trusted key(s): {}",
-                            info.key_id,
-                            opts.trusted.len(),
-                            opts.trusted
-                                .iter()
-                                .map(key_id)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                }
-            }
-            _ => {
-                state = State::IntactUnsigned;
-                if opts.allow_unsigned && opts.trusted.is_empty() && opts.trust_store.is_none() {
-                    findings.push(Finding::new(
-                        Code::UnsignedAllowed,
-                        "bundle",
-                        "the bundle is unsigned: anyone could have made it",
-                    ));
-                } else {
-                    findings.push(Finding::new(
-                        Code::Unsigned,
-                        "bundle",
-                        "the bundle is unsigned, so nobody vouches for it",
-                    ));
-                }
-            }
-        }
+        state = trust_step::judge_signer(
+            &mut signer,
+            signed_by,
+            manifest.as_ref(),
+            opts,
+            &mut findings,
+        );
+        trust_step::judge_custody(&mut custody, opts, &mut findings);
+        trust_step::judge_timestamps(&mut stamps, opts, &mut findings);
     }
+    let custody: Vec<crate::custody::EventInfo> = custody.into_iter().map(|(e, ..)| e).collect();
 
-    // Step 6: semantic checks, as warnings.
+    // Step 7: semantic checks, as warnings.
     if let Some(m) = &manifest {
         semantic_checks(m, opts.now, &mut findings);
     }
+    appendix_step::future_events(&custody, opts.now, &mut findings);
 
     findings.sort_by_key(|f| f.step);
     let passed = !findings.iter().any(|f| f.severity == Severity::Error);
@@ -354,6 +355,9 @@ pub fn verify_reader<R: Read + Seek>(
         signer,
         findings,
         manifest,
+        custody_head: custody.last().map(|e| e.digest.clone()),
+        custody,
+        timestamps: stamps.into_iter().map(|(s, _)| s).collect(),
     })
 }
 
@@ -384,6 +388,10 @@ fn check_entry_set(container: &Container, m: &Manifest, findings: &mut Vec<Findi
     if m.signer.is_some() || container.entry(SIGNATURE_PATH).is_some() {
         expected.push(SIGNATURE_PATH);
     }
+    // The appendix follows, in the order found: its own order is step 5's
+    // to judge (E060).
+    let appendix = crate::appendix::entries(container);
+    expected.extend(appendix.iter().map(|(_, e)| e.name.as_str()));
     for f in &m.files {
         if container.entry(&f.path).is_none() {
             findings.push(Finding::new(
@@ -413,173 +421,6 @@ fn check_entry_set(container: &Container, m: &Manifest, findings: &mut Vec<Findi
             format!("entries are in the order {actual:?}; the canonical order is {expected:?}"),
         ));
     }
-}
-
-/// Step 5 with a trust store (spec §8.2): the signer's key is judged at
-/// the signing time the signed manifest states, `capture.captured_at`.
-fn judge_by_store(
-    store: &crate::trust::TrustStore,
-    key: &VerifyingKey,
-    m: &Manifest,
-    info: &mut SignerInfo,
-    findings: &mut Vec<Finding>,
-) -> State {
-    use crate::trust::Standing;
-    let Ok(signed_at) = DateTime::parse_from_rfc3339(&m.capture.captured_at) else {
-        // The manifest checks have already refused such a time (E011).
-        info.trusted = Some(false);
-        return State::IntactUntrusted;
-    };
-    let at = m.capture.captured_at.as_str();
-    match store.standing(key, signed_at.with_timezone(&Utc)) {
-        Standing::Trusted {
-            signer,
-            revoked_later,
-        } => {
-            if let Some((when, reason)) = revoked_later {
-                findings.push(Finding::new(
-                    Code::KeyRevokedSince,
-                    SIGNATURE_PATH,
-                    format!(
-                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle was signed ({at}): the signature stands",
-                        info.key_id,
-                        when.to_rfc3339()
-                    ),
-                ));
-            }
-            info.trusted = Some(true);
-            info.name = Some(signer);
-            State::VerifiedTrusted
-        }
-        Standing::Unknown => {
-            info.trusted = Some(false);
-            findings.push(Finding::new(
-                Code::SignerUntrusted,
-                SIGNATURE_PATH,
-                format!("signer {} is not in the trust store", info.key_id),
-            ));
-            State::IntactUntrusted
-        }
-        Standing::OutsideWindow { signer, window } => {
-            info.trusted = Some(false);
-            info.name = Some(signer.clone());
-            findings.push(Finding::new(
-                Code::KeyNotValidAtSigning,
-                SIGNATURE_PATH,
-                format!(
-                    "{signer}'s key {} is valid from {window}, but the bundle was signed at {at}",
-                    info.key_id
-                ),
-            ));
-            State::IntactUntrusted
-        }
-        Standing::Revoked {
-            signer,
-            at: when,
-            reason,
-        } => {
-            info.trusted = Some(false);
-            info.name = Some(signer.clone());
-            findings.push(Finding::new(
-                Code::SignedAfterRevocation,
-                SIGNATURE_PATH,
-                format!(
-                    "{signer}'s key {} was revoked on {} ({reason}); the bundle says it was signed at {at}, after that",
-                    info.key_id,
-                    when.to_rfc3339()
-                ),
-            ));
-            State::IntactUntrusted
-        }
-    }
-}
-
-/// Step 3: streams each listed entry once through SHA-256 and CRC-32.
-fn check_files<R: Read + Seek>(
-    r: &mut R,
-    container: &Container,
-    m: &Manifest,
-    limits: &Limits,
-    findings: &mut Vec<Finding>,
-) -> io::Result<()> {
-    let text_paths = m.text_paths();
-    for f in &m.files {
-        let Some(e) = container.entry(&f.path) else {
-            continue;
-        };
-        if !e.readable {
-            continue;
-        }
-        if e.size != f.size {
-            findings.push(Finding::new(
-                Code::SizeMismatch,
-                &f.path,
-                format!(
-                    "the archive holds {} bytes; the manifest says {}",
-                    e.size, f.size
-                ),
-            ));
-        }
-        let is_text = text_paths.contains(&f.path.as_str());
-        r.seek(SeekFrom::Start(e.data_offset))?;
-        let (summary, text) = if is_text && e.size <= limits.max_text_bytes {
-            let mut buf = Vec::with_capacity(e.size as usize);
-            r.take(e.size).read_to_end(&mut buf)?;
-            (hash_bytes(&buf), Some(buf))
-        } else {
-            (hash_reader_sized(r.take(e.size), e.size)?, None)
-        };
-        if summary.len != e.size {
-            findings.push(Finding::new(
-                Code::ContainerUnreadable,
-                &f.path,
-                "the entry's data ends early",
-            ));
-            continue;
-        }
-        if summary.crc32 != e.crc32 {
-            findings.push(Finding::new(
-                Code::CrcMismatch,
-                &f.path,
-                format!(
-                    "CRC-32 of the data is {:08x}; the headers say {:08x}",
-                    summary.crc32, e.crc32
-                ),
-            ));
-        }
-        if summary.sha256.to_hex() != f.sha256 {
-            findings.push(Finding::new(
-                Code::HashMismatch,
-                &f.path,
-                format!(
-                    "SHA-256 of the data is {}; the manifest says {}",
-                    summary.sha256, f.sha256
-                ),
-            ));
-        }
-        if is_text {
-            match text {
-                Some(t) => {
-                    if let Err(why) = check_text(&t) {
-                        findings.push(Finding::new(
-                            Code::TextNotNormalised,
-                            &f.path,
-                            format!("the article text {why}"),
-                        ));
-                    }
-                }
-                None => findings.push(Finding::new(
-                    Code::TextTooLarge,
-                    &f.path,
-                    format!(
-                        "the article text is {} bytes; the limit is {}",
-                        e.size, limits.max_text_bytes
-                    ),
-                )),
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Reads a small entry (manifest or signature) whole, within `cap`.
@@ -677,7 +518,7 @@ pub fn json_depth(bytes: &[u8]) -> usize {
     max
 }
 
-/// Step 6: warnings about times.
+/// Step 7: warnings about times.
 fn semantic_checks(m: &Manifest, now: DateTime<Utc>, findings: &mut Vec<Finding>) {
     let Some(captured) = m.captured_at() else {
         return;

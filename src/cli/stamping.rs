@@ -1,0 +1,122 @@
+//! `--tsa` on pack, capture and attest, and the `attest` command: tokens
+//! are obtained over a signature, then appended with the event (if any) to
+//! the bundle's appendix in one rewrite.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use provseal::appendix::{self, AppendixName};
+use provseal::custody::{self, Action};
+
+use super::args::{ActionArg, AttestArgs, TsaArgs};
+use super::{CliResult, emit, keys};
+
+/// Asks each TSA for a token over `signature`, numbering them after the
+/// `existing` tokens of `subject` (`None`: the manifest's signature). A
+/// failing TSA is an error unless unstamped output was allowed, in which
+/// case it is reported and skipped.
+pub fn tokens(
+    t: &TsaArgs,
+    signature: &[u8; 64],
+    subject: Option<u64>,
+    existing: u32,
+) -> Result<Vec<(AppendixName, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    for url in &t.tsa {
+        let k = existing + out.len() as u32 + 1;
+        if k > appendix::MAX_TOKENS {
+            return Err(format!(
+                "a signature can carry at most {} timestamp tokens",
+                appendix::MAX_TOKENS
+            ));
+        }
+        match provseal::timestamp::request_token(
+            url,
+            signature,
+            Duration::from_secs(t.tsa_timeout.max(1)),
+        ) {
+            Ok((der, token)) => {
+                eprintln!(
+                    "timestamp: {} attests {}",
+                    token.info.tsa,
+                    token.info.gen_time.to_rfc3339()
+                );
+                let name = match subject {
+                    None => AppendixName::SignatureToken(k),
+                    Some(n) => AppendixName::EventToken(n, k),
+                };
+                out.push((name, der));
+            }
+            Err(e) if t.allow_unstamped => {
+                eprintln!("warning: {e}; continuing without its token (--allow-unstamped)")
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{e}; nothing was written (use --allow-unstamped to write without this token)"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Adds tokens over the manifest signature of freshly packed bytes.
+pub fn stamp_packed(t: &TsaArgs, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    if t.tsa.is_empty() {
+        return Ok(bytes);
+    }
+    let sig = appendix::manifest_signature(&bytes)
+        .ok_or("--tsa stamps the bundle's signature: give --key (an unsigned bundle has none)")?;
+    let tokens = tokens(t, &sig, None, 0)?;
+    appendix::append(&bytes, &tokens).map_err(|e| e.to_string())
+}
+
+fn action(a: ActionArg) -> Action {
+    match a {
+        ActionArg::Received => Action::Received,
+        ActionArg::Reviewed => Action::Reviewed,
+        ActionArg::Transferred => Action::Transferred,
+        ActionArg::Verified => Action::Verified,
+    }
+}
+
+fn parse_time(s: Option<&str>) -> Result<DateTime<Utc>, String> {
+    match s {
+        None => Ok(Utc::now().trunc_subsecs(0)),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| format!("--time: {s:?} is not an RFC 3339 time: {e}")),
+    }
+}
+
+/// `provseal attest`: prints the new chain head on standard output.
+pub fn attest_cmd(a: &AttestArgs) -> CliResult {
+    let time = parse_time(a.time.as_deref())?;
+    let out: &Path = a.out.as_deref().unwrap_or(&a.bundle);
+    if a.out.is_some() && !a.force && out.exists() {
+        return Err(format!(
+            "{}: already exists (use --force to replace it)",
+            out.display()
+        ));
+    }
+    let key = keys::read_private(&a.key)?;
+    let bundle = std::fs::read(&a.bundle).map_err(|e| format!("{}: {e}", a.bundle.display()))?;
+    let event = custody::prepare_event(&bundle, &key, action(a.action), a.note.clone(), time)
+        .map_err(|e| format!("{}: {e}", a.bundle.display()))?;
+    let mut additions = vec![(AppendixName::Event(event.sequence), event.bytes.clone())];
+    additions.extend(tokens(&a.tsa, &event.signature, Some(event.sequence), 0)?);
+    let bytes = appendix::append(&bundle, &additions).map_err(|e| e.to_string())?;
+    provseal::pack::write_atomically(out, &bytes, true).map_err(|e| e.to_string())?;
+    emit(&format!("{}\n", event.digest))?;
+    eprintln!(
+        "{}: custody event {} ({}) by {}; chain head {}",
+        out.display(),
+        event.sequence,
+        action(a.action),
+        key.key_id(),
+        event.digest
+    );
+    Ok(ExitCode::SUCCESS)
+}

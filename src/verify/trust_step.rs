@@ -1,0 +1,249 @@
+//! Step 6 of spec §8: trust. Who vouches for the manifest's signature,
+//! judged by trusted keys or by a trust store at signing time (§8.2), and
+//! who signed each custody event.
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
+
+use super::{SignerInfo, State, VerifyOptions};
+use crate::codes::Code;
+use crate::finding::Finding;
+use crate::manifest::{Manifest, SIGNATURE_PATH};
+use crate::sign::key_id;
+use crate::trust::Standing;
+
+/// Judges the manifest's signer and returns the bundle's state. Only for a
+/// bundle with no integrity error.
+pub(super) fn judge_signer(
+    signer: &mut Option<SignerInfo>,
+    signed_by: Option<VerifyingKey>,
+    manifest: Option<&Manifest>,
+    opts: &VerifyOptions,
+    findings: &mut Vec<Finding>,
+) -> State {
+    let Some(info) = signer.as_mut().filter(|_| signed_by.is_some()) else {
+        if opts.allow_unsigned && opts.trusted.is_empty() && opts.trust_store.is_none() {
+            findings.push(Finding::new(
+                Code::UnsignedAllowed,
+                "bundle",
+                "the bundle is unsigned: anyone could have made it",
+            ));
+        } else {
+            findings.push(Finding::new(
+                Code::Unsigned,
+                "bundle",
+                "the bundle is unsigned, so nobody vouches for it",
+            ));
+        }
+        return State::IntactUnsigned;
+    };
+    let Some(key) = signed_by else {
+        return State::IntactUnsigned;
+    };
+    if let (Some(store), Some(m)) = (&opts.trust_store, manifest) {
+        return judge_by_store(store, &key, m, info, findings);
+    }
+    if opts.trusted.is_empty() {
+        findings.push(Finding::new(
+            Code::SignerNotKnownTrusted,
+            SIGNATURE_PATH,
+            format!("the signature by {} is valid, but no trusted keys were given: this shows integrity, not who vouches for the bundle", info.key_id),
+        ));
+        return State::IntactUntrusted;
+    }
+    if opts.trusted.iter().any(|t| t == &key) {
+        info.trusted = Some(true);
+        return State::VerifiedTrusted;
+    }
+    info.trusted = Some(false);
+    findings.push(Finding::new(
+        Code::SignerUntrusted,
+        SIGNATURE_PATH,
+        format!(
+            "signer {} is not among the {} trusted key(s): {}",
+            info.key_id,
+            opts.trusted.len(),
+            opts.trusted
+                .iter()
+                .map(key_id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ));
+    State::IntactUntrusted
+}
+
+/// Marks each custody event's actor as trusted or not, by the same trust
+/// the manifest's signer is judged by (a store judges at the event's
+/// time). An untrusted actor is W006: the event stands as a record of
+/// what that key said, not of who said it.
+pub(super) fn judge_custody(
+    events: &mut [super::appendix_step::JudgedEvent],
+    opts: &VerifyOptions,
+    findings: &mut Vec<Finding>,
+) {
+    if opts.trust_store.is_none() && opts.trusted.is_empty() {
+        return;
+    }
+    for (info, key, at) in events.iter_mut() {
+        let Some(key) = key else { continue };
+        let (trusted, name) = match (&opts.trust_store, at) {
+            (Some(store), Some(at)) => match store.standing(key, *at) {
+                Standing::Trusted { signer, .. } => (true, Some(signer)),
+                Standing::OutsideWindow { signer, .. } | Standing::Revoked { signer, .. } => {
+                    (false, Some(signer))
+                }
+                Standing::Unknown => (false, None),
+            },
+            (Some(_), None) => (false, None),
+            (None, _) => (opts.trusted.iter().any(|t| t == key), None),
+        };
+        info.actor_trusted = Some(trusted);
+        info.actor_name = name.clone();
+        if !trusted {
+            findings.push(Finding::new(
+                Code::CustodyActorNotTrusted,
+                &info.entry,
+                format!(
+                    "custody event {} ({}) is signed by {}{}, which is not trusted {}",
+                    info.sequence,
+                    info.action,
+                    info.actor_key_id,
+                    name.map(|n| format!(" ({n})")).unwrap_or_default(),
+                    if opts.trust_store.is_some() {
+                        "at the event's time by the trust store"
+                    } else {
+                        "by the given keys"
+                    }
+                ),
+            ));
+        }
+    }
+}
+
+/// Step 5 with a trust store (spec §8.2): the signer's key is judged at
+/// the signing time the signed manifest states, `capture.captured_at`.
+pub(super) fn judge_by_store(
+    store: &crate::trust::TrustStore,
+    key: &VerifyingKey,
+    m: &Manifest,
+    info: &mut SignerInfo,
+    findings: &mut Vec<Finding>,
+) -> State {
+    let Ok(signed_at) = DateTime::parse_from_rfc3339(&m.capture.captured_at) else {
+        // The manifest checks have already refused such a time (E011).
+        info.trusted = Some(false);
+        return State::IntactUntrusted;
+    };
+    let at = m.capture.captured_at.as_str();
+    match store.standing(key, signed_at.with_timezone(&Utc)) {
+        Standing::Trusted {
+            signer,
+            revoked_later,
+        } => {
+            if let Some((when, reason)) = revoked_later {
+                findings.push(Finding::new(
+                    Code::KeyRevokedSince,
+                    SIGNATURE_PATH,
+                    format!(
+                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle was signed ({at}): the signature stands",
+                        info.key_id,
+                        when.to_rfc3339()
+                    ),
+                ));
+            }
+            info.trusted = Some(true);
+            info.name = Some(signer);
+            State::VerifiedTrusted
+        }
+        Standing::Unknown => {
+            info.trusted = Some(false);
+            findings.push(Finding::new(
+                Code::SignerUntrusted,
+                SIGNATURE_PATH,
+                format!("signer {} is not in the trust store", info.key_id),
+            ));
+            State::IntactUntrusted
+        }
+        Standing::OutsideWindow { signer, window } => {
+            info.trusted = Some(false);
+            info.name = Some(signer.clone());
+            findings.push(Finding::new(
+                Code::KeyNotValidAtSigning,
+                SIGNATURE_PATH,
+                format!(
+                    "{signer}'s key {} is valid from {window}, but the bundle was signed at {at}",
+                    info.key_id
+                ),
+            ));
+            State::IntactUntrusted
+        }
+        Standing::Revoked {
+            signer,
+            at: when,
+            reason,
+        } => {
+            info.trusted = Some(false);
+            info.name = Some(signer.clone());
+            findings.push(Finding::new(
+                Code::SignedAfterRevocation,
+                SIGNATURE_PATH,
+                format!(
+                    "{signer}'s key {} was revoked on {} ({reason}); the bundle says it was signed at {at}, after that",
+                    info.key_id,
+                    when.to_rfc3339()
+                ),
+            ));
+            State::IntactUntrusted
+        }
+    }
+}
+
+/// Judges each valid token's TSA by the given roots, at the token's
+/// genTime: a TSA certificate that expired since still vouches for tokens
+/// it made while valid. Without roots, W008 says the time is unvouched.
+pub(super) fn judge_timestamps(
+    stamps: &mut [(crate::timestamp::Stamp, Option<crate::timestamp::Token>)],
+    opts: &VerifyOptions,
+    findings: &mut Vec<Finding>,
+) {
+    for (stamp, token) in stamps.iter_mut() {
+        let Some(token) = token else { continue };
+        if opts.tsa_roots.is_empty() {
+            findings.push(Finding::new(
+                Code::TimestampRootNotGiven,
+                &stamp.entry,
+                format!(
+                    "the token by {} says {} signature existed at {}, but no TSA root was given to trust it by",
+                    token.info.tsa,
+                    stamp.subject,
+                    token.info.gen_time.to_rfc3339()
+                ),
+            ));
+            continue;
+        }
+        match crate::timestamp::pki::path_to_root(
+            &token.signer,
+            &token.certificates,
+            &opts.tsa_roots,
+            token.info.gen_time,
+        ) {
+            Ok(path) => {
+                stamp.trusted = Some(true);
+                stamp.path = path;
+            }
+            Err(why) => {
+                stamp.trusted = Some(false);
+                findings.push(Finding::new(
+                    Code::TimestampUntrusted,
+                    &stamp.entry,
+                    format!(
+                        "the token by {} is not trusted at its genTime {}: {why}",
+                        token.info.tsa,
+                        token.info.gen_time.to_rfc3339()
+                    ),
+                ));
+            }
+        }
+    }
+}
