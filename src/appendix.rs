@@ -4,7 +4,7 @@
 //! its signature, so the bundle id stays the same.
 
 use std::fmt;
-use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 
 use crate::codes::Code;
 use crate::container::layout::Limits;
@@ -186,8 +186,27 @@ fn join(names: &[AppendixName]) -> String {
 /// bytes and offsets: the result differs from the input only after the last
 /// entry's data. The caller checks the bundle first (`attest` verifies it).
 pub fn append(bundle: &[u8], additions: &[(AppendixName, Vec<u8>)]) -> io::Result<Vec<u8>> {
-    let mut r = Cursor::new(bundle);
-    let container = match read_container(&mut r, bundle.len() as u64, &Limits::default())? {
+    let out = Cursor::new(Vec::with_capacity(
+        bundle.len() + additions.iter().map(|(_, b)| b.len() + 128).sum::<usize>(),
+    ));
+    append_to(
+        &mut Cursor::new(bundle),
+        bundle.len() as u64,
+        out,
+        additions,
+    )
+    .map(Cursor::into_inner)
+}
+
+/// [`append`] streamed: from the bundle of `len` bytes in `src` to `out`,
+/// one bounded buffer at a time, however large the bundle.
+pub fn append_to<R: Read + Seek, W: Write + Seek>(
+    src: &mut R,
+    len: u64,
+    out: W,
+    additions: &[(AppendixName, Vec<u8>)],
+) -> io::Result<W> {
+    let container = match read_container(src, len, &Limits::default())? {
         Ok(c) if c.findings.is_empty() => c,
         _ => {
             return Err(io::Error::new(
@@ -196,30 +215,50 @@ pub fn append(bundle: &[u8], additions: &[(AppendixName, Vec<u8>)]) -> io::Resul
             ));
         }
     };
-    let mut w = CanonicalZipWriter::new(Cursor::new(Vec::with_capacity(
-        bundle.len() + additions.iter().map(|(_, b)| b.len() + 128).sum::<usize>(),
-    )))?;
+    let mut w = CanonicalZipWriter::new(out)?;
     for e in &container.entries {
-        r.seek(SeekFrom::Start(e.data_offset))?;
-        w.add(&e.name, (&mut r).take(e.size))?;
+        src.seek(SeekFrom::Start(e.data_offset))?;
+        let written = w.add(&e.name, (&mut *src).take(e.size))?;
+        if written.summary.len != e.size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("{} ends early", e.name),
+            ));
+        }
     }
     for (name, bytes) in additions {
         w.add(&name.to_string(), bytes.as_slice())?;
     }
-    Ok(w.finish()?.into_inner())
+    w.finish()
 }
 
-/// The bytes of one entry of a bundle held in memory, if the container
-/// can be read and the entry is readable STORED data.
+/// The bytes of one small entry (at most `cap` bytes) of the bundle of
+/// `len` bytes in `r`, if the container can be read and the entry is
+/// readable STORED data.
+pub fn entry_bytes_from<R: Read + Seek>(
+    r: &mut R,
+    len: u64,
+    name: &str,
+    cap: u64,
+) -> Option<Vec<u8>> {
+    let container = read_container(r, len, &Limits::default()).ok()?.ok()?;
+    let e = container
+        .entry(name)
+        .filter(|e| e.readable && e.size <= cap)?;
+    r.seek(SeekFrom::Start(e.data_offset)).ok()?;
+    let mut buf = Vec::with_capacity(e.size as usize);
+    r.take(e.size).read_to_end(&mut buf).ok()?;
+    (buf.len() as u64 == e.size).then_some(buf)
+}
+
+/// The bytes of one entry of a bundle held in memory.
 pub fn entry_bytes(bundle: &[u8], name: &str) -> Option<Vec<u8>> {
-    let mut r = Cursor::new(bundle);
-    let container = read_container(&mut r, bundle.len() as u64, &Limits::default())
-        .ok()?
-        .ok()?;
-    let e = container.entry(name).filter(|e| e.readable)?;
-    let start = usize::try_from(e.data_offset).ok()?;
-    let end = start.checked_add(usize::try_from(e.size).ok()?)?;
-    bundle.get(start..end).map(<[u8]>::to_vec)
+    entry_bytes_from(
+        &mut Cursor::new(bundle),
+        bundle.len() as u64,
+        name,
+        bundle.len() as u64,
+    )
 }
 
 /// The raw Ed25519 signature in a bundle's `signature.json`: what a
@@ -230,23 +269,6 @@ pub fn manifest_signature(bundle: &[u8]) -> Option<[u8; 64]> {
     crate::sign::open_envelope(&env, crate::sign::PAYLOAD_TYPE)
         .ok()
         .map(|o| o.signature)
-}
-
-/// How many timestamp tokens a subject already has, so that new ones get
-/// the next numbers.
-pub fn token_count(bundle: &[u8], subject: Option<u64>) -> u32 {
-    let mut r = Cursor::new(bundle);
-    let Ok(Ok(container)) = read_container(&mut r, bundle.len() as u64, &Limits::default()) else {
-        return 0;
-    };
-    entries(&container)
-        .iter()
-        .filter(|(n, _)| match (n, subject) {
-            (AppendixName::SignatureToken(_), None) => true,
-            (AppendixName::EventToken(e, _), Some(s)) => *e == s,
-            _ => false,
-        })
-        .count() as u32
 }
 
 #[cfg(test)]

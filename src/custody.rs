@@ -112,12 +112,13 @@ pub struct EventInfo {
     /// `sha256:` of the entry bytes: what the next event's `previous`
     /// holds, and what a custodian records as the chain head.
     pub digest: String,
-    /// When the actor says it happened.
-    pub time: String,
-    /// What happened.
-    pub action: Action,
-    /// The actor's key id.
-    pub actor_key_id: String,
+    /// When the actor says it happened; `None` when the statement cannot
+    /// be read.
+    pub time: Option<String>,
+    /// What happened; `None` when the statement cannot be read.
+    pub action: Option<Action>,
+    /// The actor's key id; `None` when the statement cannot be read.
+    pub actor_key_id: Option<String>,
     /// The actor's name in the trust store, when it holds the key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_name: Option<String>,
@@ -192,10 +193,12 @@ pub struct PreparedEvent {
     pub digest: String,
 }
 
-/// Verifies a bundle (held in memory) for integrity, then signs the next
-/// custody event of its chain. Append it with [`crate::appendix::append`].
-pub fn prepare_event(
-    bundle: &[u8],
+/// Verifies the bundle of `len` bytes in `bundle` for integrity, then signs
+/// the next custody event of its chain. Append it with
+/// [`crate::appendix::append_to`].
+pub fn prepare_event<R: std::io::Read + std::io::Seek>(
+    bundle: &mut R,
+    len: u64,
     key: &KeyPair,
     action: Action,
     note: Option<String>,
@@ -209,11 +212,7 @@ pub fn prepare_event(
     }
     let mut opts = crate::verify::VerifyOptions::new(time);
     opts.allow_unsigned = true;
-    let report = crate::verify::verify_reader(
-        &mut std::io::Cursor::new(bundle),
-        bundle.len() as u64,
-        &opts,
-    )?;
+    let report = crate::verify::verify_reader(bundle, len, &opts)?;
     let errors: Vec<String> = report
         .findings
         .iter()
@@ -227,7 +226,9 @@ pub fn prepare_event(
         return Err(AttestError::Invalid(errors.join(", ")));
     }
     let last = report.custody.last();
-    let floor = last.map_or(m.capture.captured_at.as_str(), |e| e.time.as_str());
+    let floor = last
+        .and_then(|e| e.time.as_deref())
+        .unwrap_or(m.capture.captured_at.as_str());
     if parse_time(floor).is_some_and(|f| time < f) {
         return Err(AttestError::TimeBackwards(
             format_captured_at(&time),
@@ -240,8 +241,13 @@ pub fn prepare_event(
         }
         Some(e) => Some((
             e.sequence,
-            crate::appendix::entry_bytes(bundle, &e.entry)
-                .ok_or_else(|| AttestError::Invalid(format!("{} cannot be read", e.entry)))?,
+            crate::appendix::entry_bytes_from(
+                bundle,
+                len,
+                &e.entry,
+                opts.limits.max_appendix_entry_bytes,
+            )
+            .ok_or_else(|| AttestError::Invalid(format!("{} cannot be read", e.entry)))?,
         )),
         None => None,
     };
@@ -306,9 +312,9 @@ pub fn check_event(
             entry: entry.into(),
             sequence,
             digest,
-            time: String::new(),
-            action: Action::Received,
-            actor_key_id: String::new(),
+            time: None,
+            action: None,
+            actor_key_id: None,
             actor_name: None,
             actor_trusted: None,
             note: None,
@@ -333,9 +339,9 @@ pub fn check_event(
         }
     };
     let (event, payload_bytes) = payload;
-    checked.info.time = event.time.clone();
-    checked.info.action = event.action;
-    checked.info.actor_key_id = event.actor.key_id.clone();
+    checked.info.time = Some(event.time.clone());
+    checked.info.action = Some(event.action);
+    checked.info.actor_key_id = Some(event.actor.key_id.clone());
     checked.info.note = event.note.clone();
     checked.signature = Some(opened.signature);
     if let Err(msg) = check_values(&event) {
@@ -516,7 +522,7 @@ mod tests {
         let (codes, infos) = run(&[&e1, &e2]);
         assert!(codes.is_empty(), "{codes:?}");
         assert_eq!(infos[1].note.as_deref(), Some("to counsel"));
-        assert_eq!(infos[1].actor_key_id, b.key_id());
+        assert_eq!(infos[1].actor_key_id, Some(b.key_id()));
         // Swapped: each names the wrong position and the wrong link.
         let (codes, _) = run(&[&e2, &e1]);
         assert!(codes.contains(&Code::CustodyEventMisbound));

@@ -325,6 +325,21 @@ pub(crate) fn file_entry(path: &str, data: &[u8], media_type: &str, role: FileRo
 /// directory, flushed and synced, then renamed into place. Without `force`
 /// an existing file is never replaced, even one that appears mid-write.
 pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), PackError> {
+    write_atomically_with(path, force, |f| {
+        let mut w = BufWriter::new(f);
+        w.write_all(bytes)?;
+        w.flush()
+    })
+}
+
+/// As [`write_atomically`], with the content streamed by `fill` into the
+/// temporary file (which it must flush), so that nothing is held whole in
+/// memory.
+pub fn write_atomically_with(
+    path: &Path,
+    force: bool,
+    fill: impl FnOnce(&std::fs::File) -> io::Result<()>,
+) -> Result<(), PackError> {
     let io_err = |source| PackError::Io {
         path: path.to_path_buf(),
         source,
@@ -341,11 +356,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Pa
         .suffix(".partial")
         .tempfile_in(&dir)
         .map_err(io_err)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        w.write_all(bytes).map_err(io_err)?;
-        w.flush().map_err(io_err)?;
-    }
+    fill(tmp.as_file()).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
     if force {
         tmp.persist(path).map_err(|e| io_err(e.error))?;

@@ -20,6 +20,14 @@
 //! not_after = "2026-01-01T00:00:00Z"                           # optional
 //! revoked_at = "2025-06-01T00:00:00Z"                          # optional
 //! revoked_reason = "laptop stolen"                             # with revoked_at
+//!
+//! [[tsa]]
+//! name = "Example TSA"
+//! certificate = """
+//! -----BEGIN CERTIFICATE-----
+//! …the TSA's root certificate…
+//! -----END CERTIFICATE-----
+//! """
 //! ```
 
 use base64::Engine as _;
@@ -38,6 +46,18 @@ pub const TRUST_STORE_VERSION: u32 = 1;
 pub struct TrustStore {
     /// The signers, in the file's order.
     pub signers: Vec<TrustedSigner>,
+    /// Time-stamping authorities whose root certificates vouch for RFC 3161
+    /// tokens (spec §8.3).
+    pub tsas: Vec<TrustedTsa>,
+}
+
+/// A time-stamping authority the store trusts, by its root certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedTsa {
+    /// A name for people.
+    pub name: String,
+    /// The root certificate tokens must chain to.
+    pub root: x509_cert::Certificate,
 }
 
 /// A signer: a person or organisation, by name, and its keys.
@@ -114,6 +134,14 @@ pub enum TrustStoreError {
         /// What is wrong.
         problem: String,
     },
+    /// A TSA entry whose certificate cannot be read.
+    #[error("tsa {tsa:?}: {problem}")]
+    BadTsa {
+        /// The TSA's name.
+        tsa: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -122,6 +150,15 @@ struct FileForm {
     version: u32,
     #[serde(default, rename = "signer")]
     signers: Vec<SignerForm>,
+    #[serde(default, rename = "tsa", skip_serializing_if = "Vec::is_empty")]
+    tsas: Vec<TsaForm>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TsaForm {
+    name: String,
+    certificate: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -208,7 +245,25 @@ impl TrustStore {
             }
             signers.push(TrustedSigner { name: s.name, keys });
         }
-        Ok(TrustStore { signers })
+        let mut tsas = Vec::with_capacity(form.tsas.len());
+        for t in form.tsas {
+            let mut certs = crate::timestamp::pki::read_certificates(t.certificate.as_bytes())
+                .map_err(|e| TrustStoreError::BadTsa {
+                    tsa: t.name.clone(),
+                    problem: e,
+                })?;
+            if certs.len() != 1 {
+                return Err(TrustStoreError::BadTsa {
+                    tsa: t.name,
+                    problem: "certificate must hold exactly one certificate".into(),
+                });
+            }
+            tsas.push(TrustedTsa {
+                name: t.name,
+                root: certs.remove(0),
+            });
+        }
+        Ok(TrustStore { signers, tsas })
     }
 
     /// The file form, as [`TrustStore::parse`] reads it.
@@ -232,6 +287,15 @@ impl TrustStore {
                             revoked_reason: k.revoked.as_ref().map(|r| r.1.clone()),
                         })
                         .collect(),
+                })
+                .collect(),
+            tsas: self
+                .tsas
+                .iter()
+                .map(|t| TsaForm {
+                    name: t.name.clone(),
+                    certificate: der::EncodePem::to_pem(&t.root, der::pem::LineEnding::LF)
+                        .unwrap_or_default(),
                 })
                 .collect(),
         };
@@ -293,6 +357,20 @@ mod tests {
     }
 
     #[test]
+    fn a_tsa_entry_must_hold_one_readable_certificate() {
+        let text = "version = 1\n[[tsa]]\nname = \"x\"\ncertificate = \"not a certificate\"\n";
+        assert!(matches!(
+            TrustStore::parse(text),
+            Err(TrustStoreError::BadTsa { .. })
+        ));
+        let unknown = "version = 1\n[[tsa]]\nname = \"x\"\ncertificate = \"\"\nurl = \"y\"\n";
+        assert!(matches!(
+            TrustStore::parse(unknown),
+            Err(TrustStoreError::Syntax(_))
+        ));
+    }
+
+    #[test]
     fn a_rotated_key_still_vouches_for_what_it_signed_before() {
         let old = KeyPair::from_seed(&[1u8; 32]).verifying_key();
         let new = KeyPair::from_seed(&[2u8; 32]).verifying_key();
@@ -321,6 +399,7 @@ mod tests {
                     },
                 ],
             }],
+            tsas: Vec::new(),
         };
         let trusted = |k, y| matches!(store.standing(k, t(y)), Standing::Trusted { .. });
         assert!(trusted(&old, 2024) && !trusted(&old, 2026));

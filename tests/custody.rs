@@ -546,3 +546,138 @@ fn pack_batch_stamps_each_bundle_and_fails_only_the_jobs_without_a_token() {
     assert!(stdout(&o).starts_with("FAILED"), "{}", stdout(&o));
     assert!(!d.join("three.zip").exists());
 }
+
+#[test]
+fn a_trust_store_holds_tsa_roots_and_custodians_by_name() {
+    let dir = setup();
+    let d = dir.path();
+    let a = tsa::start(TsaCert::Good);
+    ok(pack(d, "b.zip", &["--tsa", &a.url]));
+    attest(
+        d,
+        "b.zip",
+        "desk.key",
+        "received",
+        "2024-03-16T09:00:00Z",
+        &[],
+    );
+    let root = a.root().to_str().unwrap().to_string();
+    for (sub, args) in [
+        ("add", vec!["--name", "Coast Newsroom", "signer.pub"]),
+        ("add", vec!["--name", "Evidence Desk", "desk.pub"]),
+        ("add-tsa", vec!["--name", "Loopback TSA", root.as_str()]),
+    ] {
+        let mut all = vec!["trust", sub, "--store", "trust.toml"];
+        all.extend(args);
+        ok(run(d, &all));
+    }
+    let listed = ok(run(d, &["trust", "list", "--store", "trust.toml"]));
+    assert!(
+        listed.contains("TSA Loopback TSA\n  root CN=provseal vectors root"),
+        "{listed}"
+    );
+    let o = run(
+        d,
+        &["verify", "--json", "--trust-store", "trust.toml", "b.zip"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let b = &doc["bundles"][0];
+    assert_eq!(o.status.code(), Some(0), "{b:#}");
+    assert_eq!(codes(b), Vec::<&str>::new());
+    assert_eq!(b["signer"]["name"], "Coast Newsroom");
+    assert_eq!(b["custody"][0]["actor_name"], "Evidence Desk");
+    assert_eq!(b["timestamps"][0]["trusted"], true);
+    let again = run(
+        d,
+        &[
+            "trust",
+            "add-tsa",
+            "--store",
+            "trust.toml",
+            "--name",
+            "Again",
+            &root,
+        ],
+    );
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn capture_stamps_its_signature_and_refuses_tsa_without_a_key() {
+    let dir = setup();
+    let d = dir.path();
+    let site = support::server::start();
+    let a = tsa::start(TsaCert::Good);
+    let url = format!("{}/article", site.base);
+    let o = run(
+        d,
+        &[
+            "capture",
+            &url,
+            "--key",
+            "signer.key",
+            "-o",
+            "c.zip",
+            "--tsa",
+            &a.url,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let root = a.root().to_str().unwrap().to_string();
+    let (code, r) = verify(d, &["--tsa-root", &root, "c.zip"]);
+    assert_eq!((code, codes(&r)), (Some(0), Vec::<&str>::new()), "{r:#}");
+    let stamp = &r["timestamps"][0];
+    assert_eq!(
+        stamp["claimed_time"],
+        r["manifest"]["capture"]["captured_at"]
+    );
+    let o = run(
+        d,
+        &[
+            "capture",
+            &url,
+            "--unsigned",
+            "-o",
+            "u.zip",
+            "--tsa",
+            &a.url,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("give --key"), "{}", stderr(&o));
+    assert!(!d.join("u.zip").exists());
+}
+
+#[test]
+fn concurrent_attests_on_one_bundle_each_land_in_the_chain() {
+    let dir = setup();
+    let d = dir.path();
+    ok(pack(d, "c.zip", &[]));
+    let spawned: Vec<_> = ["desk", "counsel", "desk", "counsel", "desk", "counsel"]
+        .iter()
+        .map(|k| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("provseal"))
+                .current_dir(d)
+                .args(["attest", "c.zip", "--key", &format!("{k}.key")])
+                .args(["--action", "reviewed", "--time", "2024-03-16T09:00:00Z"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in spawned {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (code, r) = verify(
+        d,
+        &["--trust", "desk.pub", "--trust", "counsel.pub", "c.zip"],
+    );
+    assert_eq!(code, Some(0), "{r:#}");
+    assert_eq!(r["custody"].as_array().unwrap().len(), 6, "no event lost");
+}

@@ -68,6 +68,17 @@ pub enum TrustCommand {
         #[arg(long)]
         not_after: Option<String>,
     },
+    /// Trust a time-stamping authority's root certificate for RFC 3161 tokens.
+    AddTsa {
+        /// The trust store file.
+        #[arg(long)]
+        store: PathBuf,
+        /// A name for the authority.
+        #[arg(long)]
+        name: String,
+        /// Its root certificate (PEM or DER).
+        certificate: PathBuf,
+    },
     /// List the signers and their keys.
     List {
         /// The trust store file.

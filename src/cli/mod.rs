@@ -218,7 +218,10 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     let mut opts = VerifyOptions::new(Utc::now());
     opts.allow_unsigned = t.allow_unsigned;
     if let Some(p) = &t.trust_store {
-        opts.trust_store = Some(trust_cmd::load(p)?);
+        let store = trust_cmd::load(p)?;
+        opts.tsa_roots
+            .extend(store.tsas.iter().map(|t| t.root.clone()));
+        opts.trust_store = Some(store);
     }
     for p in &t.tsa_root {
         let bytes = fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;

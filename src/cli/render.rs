@@ -6,6 +6,65 @@ use provseal::extract::{Extracted, InputKind};
 use provseal::verify::Report;
 use serde_json::json;
 
+/// The timestamps and the custody timeline of a report, as lines of the
+/// human output of `verify` and `inspect`: each token's attested time next
+/// to the time its subject claims.
+pub fn appendix_lines(r: &Report) -> String {
+    let mut out = String::new();
+    for t in &r.timestamps {
+        let trust = match t.trusted {
+            Some(true) => "trusted TSA",
+            Some(false) => "TSA NOT trusted",
+            None if t.valid => "TSA not checked: no --tsa-root",
+            None => "token NOT valid",
+        };
+        let claimed = t.claimed_time.as_deref().unwrap_or("?");
+        match t.gen_time {
+            Some(g) if t.valid => writeln!(
+                out,
+                "  timestamp  {} existed by {} (claimed {claimed}); {}, {trust}",
+                t.subject,
+                g.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                t.tsa.as_deref().unwrap_or("?"),
+            ),
+            _ => writeln!(out, "  timestamp  {}: {trust} ({})", t.subject, t.entry),
+        }
+        .ok();
+    }
+    if !r.custody.is_empty() {
+        writeln!(out, "  custody").ok();
+        for e in &r.custody {
+            let (Some(time), Some(action), Some(key)) = (&e.time, e.action, &e.actor_key_id) else {
+                writeln!(out, "    {}. [BROKEN: unreadable] {}", e.sequence, e.entry).ok();
+                continue;
+            };
+            let who = match (&e.actor_name, e.actor_trusted) {
+                (Some(n), Some(true)) => format!("{n} (trusted)"),
+                (Some(n), _) => format!("{n} (NOT trusted then)"),
+                (None, Some(false)) => format!("{key} (NOT trusted)"),
+                (None, Some(true)) => format!("{key} (trusted)"),
+                (None, None) => key.clone(),
+            };
+            let note = e
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            let mark = if e.valid { "" } else { " [BROKEN]" };
+            writeln!(
+                out,
+                "    {}. {time} {action} by {who}{note}{mark}",
+                e.sequence
+            )
+            .ok();
+        }
+        if let Some(h) = &r.custody_head {
+            writeln!(out, "    head {h}").ok();
+        }
+    }
+    out
+}
+
 /// The human summary of `inspect`.
 pub fn inspect(path: &std::path::Path, r: &Report) -> String {
     let mut out = String::new();
@@ -94,6 +153,7 @@ pub fn inspect(path: &std::path::Path, r: &Report) -> String {
             }
         }
     }
+    out.push_str(&appendix_lines(r));
     writeln!(
         out,
         "  (run `provseal verify` for a verdict: {} finding(s) were noted)",

@@ -2,6 +2,7 @@
 //! are obtained over a signature, then appended with the event (if any) to
 //! the bundle's appendix in one rewrite.
 
+use std::io::{BufReader, BufWriter};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -91,6 +92,32 @@ fn parse_time(s: Option<&str>) -> Result<DateTime<Utc>, String> {
     }
 }
 
+/// Opens the bundle with an exclusive lock, so that two `attest` runs on
+/// one bundle take turns instead of each appending to the same old chain
+/// (the second rename would drop the first event). After waiting, the path
+/// may name a new file, the other run's result: then that one is opened.
+fn open_locked(path: &Path) -> std::io::Result<std::fs::File> {
+    loop {
+        let file = std::fs::File::open(path)?;
+        file.lock()?;
+        if same_file(&file, path)? {
+            return Ok(file);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (file.metadata()?, std::fs::metadata(path)?);
+    Ok(a.dev() == b.dev() && a.ino() == b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, _: &Path) -> std::io::Result<bool> {
+    Ok(true)
+}
+
 /// `provseal attest`: prints the new chain head on standard output.
 pub fn attest_cmd(a: &AttestArgs) -> CliResult {
     let time = parse_time(a.time.as_deref())?;
@@ -102,13 +129,28 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
         ));
     }
     let key = keys::read_private(&a.key)?;
-    let bundle = std::fs::read(&a.bundle).map_err(|e| format!("{}: {e}", a.bundle.display()))?;
-    let event = custody::prepare_event(&bundle, &key, action(a.action), a.note.clone(), time)
+    let at = |e: std::io::Error| format!("{}: {e}", a.bundle.display());
+    // Streamed from the file to a temporary file renamed into place: a
+    // bundle of any size is attested in bounded memory, and a reader never
+    // sees a half-written one.
+    let file = open_locked(&a.bundle).map_err(at)?;
+    let len = file.metadata().map_err(at)?.len();
+    let mut src = BufReader::with_capacity(1 << 20, file);
+    let event = custody::prepare_event(&mut src, len, &key, action(a.action), a.note.clone(), time)
         .map_err(|e| format!("{}: {e}", a.bundle.display()))?;
     let mut additions = vec![(AppendixName::Event(event.sequence), event.bytes.clone())];
     additions.extend(tokens(&a.tsa, &event.signature, Some(event.sequence), 0)?);
-    let bytes = appendix::append(&bundle, &additions).map_err(|e| e.to_string())?;
-    provseal::pack::write_atomically(out, &bytes, true).map_err(|e| e.to_string())?;
+    provseal::pack::write_atomically_with(out, a.out.is_none() || a.force, |f| {
+        let w = appendix::append_to(
+            &mut src,
+            len,
+            BufWriter::with_capacity(1 << 20, f),
+            &additions,
+        )?;
+        w.into_inner().map_err(|e| e.into_error())?;
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
     emit(&format!("{}\n", event.digest))?;
     eprintln!(
         "{}: custody event {} ({}) by {}; chain head {}",

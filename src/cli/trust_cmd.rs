@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use provseal::sign;
-use provseal::trust::{TrustStore, TrustedKey, TrustedSigner};
+use provseal::trust::{TrustStore, TrustedKey, TrustedSigner, TrustedTsa};
 
 use super::args::TrustCommand;
 use super::{CliResult, emit};
@@ -16,6 +16,15 @@ use super::{CliResult, emit};
 pub fn load(path: &Path) -> Result<TrustStore, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     TrustStore::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads a trust store, or starts an empty one if the file does not exist.
+fn load_or_new(path: &Path) -> Result<TrustStore, String> {
+    if path.exists() {
+        load(path)
+    } else {
+        Ok(TrustStore::default())
+    }
 }
 
 fn time(flag: &str, s: &str) -> Result<DateTime<Utc>, String> {
@@ -53,11 +62,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             not_before,
             not_after,
         } => {
-            let mut s = if store.exists() {
-                load(&store)?
-            } else {
-                TrustStore::default()
-            };
+            let mut s = load_or_new(&store)?;
             let pem =
                 std::fs::read_to_string(&key).map_err(|e| format!("{}: {e}", key.display()))?;
             let public =
@@ -92,6 +97,41 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             emit(&format!("{}\n", sign::key_id(&public)))?;
             eprintln!("added to {} under {name:?}", store.display());
         }
+        TrustCommand::AddTsa {
+            store,
+            name,
+            certificate,
+        } => {
+            let mut s = load_or_new(&store)?;
+            let bytes = std::fs::read(&certificate)
+                .map_err(|e| format!("{}: {e}", certificate.display()))?;
+            let certs = provseal::timestamp::pki::read_certificates(&bytes)
+                .map_err(|e| format!("{}: not a certificate: {e}", certificate.display()))?;
+            let [root] = certs.as_slice() else {
+                return Err(format!(
+                    "{}: holds {} certificates; give the one root",
+                    certificate.display(),
+                    certs.len()
+                ));
+            };
+            if let Some(t) = s.tsas.iter().find(|t| t.root == *root) {
+                return Err(format!(
+                    "{}: already in the trust store, as {:?}",
+                    certificate.display(),
+                    t.name
+                ));
+            }
+            let subject = provseal::timestamp::pki::subject(root);
+            s.tsas.push(TrustedTsa {
+                name: name.clone(),
+                root: root.clone(),
+            });
+            save(&store, &s)?;
+            eprintln!(
+                "added TSA root {subject} to {} as {name:?}",
+                store.display()
+            );
+        }
         TrustCommand::List { store } => {
             let s = load(&store)?;
             let mut out = String::new();
@@ -111,6 +151,16 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                     }
                     out.push('\n');
                 }
+            }
+            for t in &s.tsas {
+                let (from, to) = provseal::timestamp::pki::validity(&t.root);
+                out.push_str(&format!(
+                    "TSA {}\n  root {}  valid {} to {}\n",
+                    t.name,
+                    provseal::timestamp::pki::subject(&t.root),
+                    from.to_rfc3339(),
+                    to.to_rfc3339()
+                ));
             }
             emit(&out)?;
         }

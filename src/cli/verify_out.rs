@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::citing;
-use super::render::relation_line;
+use super::render::{self, relation_line};
 
 /// Which findings fail a bundle in this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -101,7 +101,15 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
     }
     if let Some(m) = &r.manifest {
         writeln!(out, "  title      {}", m.article.title).ok();
-        writeln!(out, "  captured   {}", m.capture.captured_at).ok();
+        if let Some(p) = m.article.published.as_ref().and_then(|p| p.value.as_ref()) {
+            writeln!(out, "  published  {p} (as the page states)").ok();
+        }
+        writeln!(
+            out,
+            "  captured   {} (as the bundle states)",
+            m.capture.captured_at
+        )
+        .ok();
         for rel in &m.relations {
             writeln!(
                 out,
@@ -112,51 +120,7 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
             .ok();
         }
     }
-    for t in &r.timestamps {
-        let when = t
-            .gen_time
-            .map_or("token NOT valid".to_string(), |g| g.to_rfc3339());
-        let trust = match t.trusted {
-            Some(true) => "trusted TSA",
-            Some(false) => "TSA NOT trusted",
-            None if t.valid => "TSA not checked (no --tsa-root)",
-            None => "",
-        };
-        writeln!(
-            out,
-            "  timestamp  {when} by {} over {} ({trust})",
-            t.tsa.as_deref().unwrap_or("?"),
-            t.subject
-        )
-        .ok();
-    }
-    if !r.custody.is_empty() {
-        writeln!(out, "  custody").ok();
-        for e in &r.custody {
-            let who = match (&e.actor_name, e.actor_trusted) {
-                (Some(n), Some(true)) => format!("{n} (trusted)"),
-                (Some(n), _) => format!("{n} (NOT trusted then)"),
-                (None, Some(false)) => format!("{} (NOT trusted)", e.actor_key_id),
-                (None, Some(true)) => format!("{} (trusted)", e.actor_key_id),
-                (None, _) => e.actor_key_id.clone(),
-            };
-            let note = e
-                .note
-                .as_deref()
-                .map(|n| format!(": {n}"))
-                .unwrap_or_default();
-            let mark = if e.valid { "" } else { " [BROKEN]" };
-            writeln!(
-                out,
-                "    {}. {} {} by {who}{note}{mark}",
-                e.sequence, e.time, e.action
-            )
-            .ok();
-        }
-        if let Some(h) = &r.custody_head {
-            writeln!(out, "    head {h}").ok();
-        }
-    }
+    out.push_str(&render::appendix_lines(r));
     if !r.findings.is_empty() {
         writeln!(out, "  findings").ok();
         for f in &r.findings {

@@ -73,8 +73,8 @@ pub(super) fn check<R: Read + Seek>(
         match *name {
             AppendixName::Event(n) => {
                 let c = check_event(&entry.name, n, &bytes, &mut cursor, findings);
-                if let Some(sig) = c.signature.filter(|_| c.key.is_some()) {
-                    subjects.push((AppendixName::Event(n), sig, c.info.time.clone()));
+                if let (Some(sig), Some(time), Some(_)) = (c.signature, &c.info.time, &c.key) {
+                    subjects.push((AppendixName::Event(n), sig, time.clone()));
                 }
                 out.events.push((c.info, c.key, c.at));
             }
@@ -185,16 +185,16 @@ fn check_stamp(
 /// clock (beyond the skew).
 pub(super) fn future_events(events: &[EventInfo], now: DateTime<Utc>, findings: &mut Vec<Finding>) {
     for e in events {
-        if let Some(t) = crate::custody::parse_time(&e.time)
+        if let Some(time) = &e.time
+            && let Some(t) = crate::custody::parse_time(time)
             && t > now + CLOCK_SKEW
         {
             findings.push(Finding::new(
                 Code::CustodyEventInFuture,
                 &e.entry,
                 format!(
-                    "custody event {} is dated {}, after the verifier's clock ({})",
+                    "custody event {} is dated {time}, after the verifier's clock ({})",
                     e.sequence,
-                    e.time,
                     now.to_rfc3339()
                 ),
             ));

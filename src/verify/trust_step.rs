@@ -107,8 +107,8 @@ pub(super) fn judge_custody(
                 format!(
                     "custody event {} ({}) is signed by {}{}, which is not trusted {}",
                     info.sequence,
-                    info.action,
-                    info.actor_key_id,
+                    info.action.map_or("?", |a| a.as_str()),
+                    info.actor_key_id.as_deref().unwrap_or("?"),
                     name.map(|n| format!(" ({n})")).unwrap_or_default(),
                     if opts.trust_store.is_some() {
                         "at the event's time by the trust store"

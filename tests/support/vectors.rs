@@ -982,6 +982,7 @@ pub fn trust_stores() -> Vec<(&'static str, String)> {
                 name: "Test Newsroom".into(),
                 keys,
             }],
+            tsas: Vec::new(),
         }
         .to_toml()
     };
