@@ -681,3 +681,68 @@ fn concurrent_attests_on_one_bundle_each_land_in_the_chain() {
     assert_eq!(code, Some(0), "{r:#}");
     assert_eq!(r["custody"].as_array().unwrap().len(), 6, "no event lost");
 }
+
+#[test]
+fn a_trusted_timestamp_settles_whether_a_signature_predates_its_keys_revocation() {
+    let dir = setup();
+    let d = dir.path();
+    let a = tsa::start(TsaCert::Good);
+    // Claimed 2024-03-15; the token is made now.
+    ok(pack(d, "b.zip", &["--tsa", &a.url]));
+    let root = a.root().to_str().unwrap().to_string();
+    let key_id = ok(run(
+        d,
+        &[
+            "trust",
+            "add",
+            "--store",
+            "t.toml",
+            "--name",
+            "Coast Newsroom",
+            "signer.pub",
+        ],
+    ));
+    ok(run(
+        d,
+        &[
+            "trust", "add-tsa", "--store", "t.toml", "--name", "TSA", &root,
+        ],
+    ));
+    let message = |revoked: &str| {
+        ok(run(
+            d,
+            &[
+                "trust",
+                "revoke",
+                "--store",
+                "t.toml",
+                key_id.trim(),
+                "--at",
+                revoked,
+                "--reason",
+                "stolen",
+            ],
+        ));
+        let o = run(d, &["verify", "--json", "--trust-store", "t.toml", "b.zip"]);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let b = &doc["bundles"][0];
+        assert_eq!(
+            (o.status.code(), codes(b)),
+            (Some(0), vec!["W005"]),
+            "{b:#}"
+        );
+        b["findings"][0]["message"].as_str().unwrap().to_string()
+    };
+    // Revoked after the claimed time but before the token: only the claim dates it.
+    let m = message("2025-01-01T00:00:00Z");
+    assert!(
+        m.contains("only the signer's claim dates the signature"),
+        "{m}"
+    );
+    // Revoked after the token too: the token proves it was signed before.
+    let m = message("2099-01-01T00:00:00Z");
+    assert!(
+        m.contains("a trusted timestamp proves the signature existed at"),
+        "{m}"
+    );
+}

@@ -326,15 +326,25 @@ pub fn verify_reader<R: Read + Seek>(
     let mut stamps = appendix.stamps;
     let mut state = State::Invalid;
     if integrity_ok {
+        // Tokens first: a trusted one dates the signature for the signer's
+        // judgement. Their findings are listed after the signer's.
+        let mut token_findings = Vec::new();
+        trust_step::judge_timestamps(&mut stamps, opts, &mut token_findings);
+        let attested = stamps
+            .iter()
+            .filter(|(s, _)| s.subject == SIGNATURE_PATH && s.trusted == Some(true))
+            .filter_map(|(s, _)| s.gen_time)
+            .min();
         state = trust_step::judge_signer(
             &mut signer,
             signed_by,
             manifest.as_ref(),
+            attested,
             opts,
             &mut findings,
         );
         trust_step::judge_custody(&mut custody, opts, &mut findings);
-        trust_step::judge_timestamps(&mut stamps, opts, &mut findings);
+        findings.extend(token_findings);
     }
     let custody: Vec<crate::custody::EventInfo> = custody.into_iter().map(|(e, ..)| e).collect();
 

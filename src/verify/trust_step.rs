@@ -13,11 +13,13 @@ use crate::sign::key_id;
 use crate::trust::Standing;
 
 /// Judges the manifest's signer and returns the bundle's state. Only for a
-/// bundle with no integrity error.
+/// bundle with no integrity error. `attested` is the earliest genTime of a
+/// trusted token over the manifest's signature.
 pub(super) fn judge_signer(
     signer: &mut Option<SignerInfo>,
     signed_by: Option<VerifyingKey>,
     manifest: Option<&Manifest>,
+    attested: Option<DateTime<Utc>>,
     opts: &VerifyOptions,
     findings: &mut Vec<Finding>,
 ) -> State {
@@ -41,7 +43,7 @@ pub(super) fn judge_signer(
         return State::IntactUnsigned;
     };
     if let (Some(store), Some(m)) = (&opts.trust_store, manifest) {
-        return judge_by_store(store, &key, m, info, findings);
+        return judge_by_store(store, &key, attested, m, info, findings);
     }
     if opts.trusted.is_empty() {
         findings.push(Finding::new(
@@ -126,6 +128,7 @@ pub(super) fn judge_custody(
 pub(super) fn judge_by_store(
     store: &crate::trust::TrustStore,
     key: &VerifyingKey,
+    attested: Option<DateTime<Utc>>,
     m: &Manifest,
     info: &mut SignerInfo,
     findings: &mut Vec<Finding>,
@@ -142,11 +145,24 @@ pub(super) fn judge_by_store(
             revoked_later,
         } => {
             if let Some((when, reason)) = revoked_later {
+                // The claimed signing time could be backdated by whoever
+                // holds a compromised key; a trusted timestamp settles it.
+                let proof = match attested {
+                    Some(g) if g < when => format!(
+                        "; a trusted timestamp proves the signature existed at {}, before the revocation",
+                        g.to_rfc3339()
+                    ),
+                    Some(g) => format!(
+                        "; the earliest trusted timestamp ({}) is after the revocation, so only the signer's claim dates the signature",
+                        g.to_rfc3339()
+                    ),
+                    None => "; no trusted timestamp proves when it was signed".into(),
+                };
                 findings.push(Finding::new(
                     Code::KeyRevokedSince,
                     SIGNATURE_PATH,
                     format!(
-                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle was signed ({at}): the signature stands",
+                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle says it was signed ({at}): the signature stands{proof}",
                         info.key_id,
                         when.to_rfc3339()
                     ),
