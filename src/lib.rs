@@ -37,6 +37,7 @@
 pub mod appendix;
 pub mod batch;
 pub mod capture;
+pub mod catalog;
 pub mod cite;
 pub mod codes;
 pub mod compare;

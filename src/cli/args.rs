@@ -29,6 +29,9 @@ pub enum Command {
     Cite(CiteArgs),
     /// Compare a repost's bundle with the original's: identical, same text, truncated, edited or different.
     Compare(CompareArgs),
+    /// Keep a searchable catalog of an archive's bundles (SQLite; rebuildable from the bundles).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Append a signed custody event (received, reviewed, transferred, verified) to a bundle.
     Attest(AttestArgs),
     /// Manage a trust store (spec §8.2): named signers, their keys, validity and revocation.
@@ -204,10 +207,16 @@ pub struct PackArgs {
     #[arg(
         short = 'o',
         long = "out",
-        required_unless_present = "batch",
+        required_unless_present_any = ["batch", "into"],
         conflicts_with = "batch"
     )]
     pub out: Option<PathBuf>,
+    /// Store the bundle in this archive directory (under YYYY/MM/DD/ by
+    /// capture date, named by bundle id) and add it to its catalog; a
+    /// capture whose page another bundle of the archive already holds is
+    /// reported and not stored.
+    #[arg(long, value_name = "ARCHIVE", conflicts_with_all = ["out", "batch"])]
+    pub into: Option<PathBuf>,
     /// Replace output files that exist.
     #[arg(long)]
     pub force: bool,
@@ -239,8 +248,16 @@ pub struct CaptureArgs {
     pub sign: SignArgs,
     #[command(flatten)]
     pub tsa: TsaArgs,
-    #[command(flatten)]
-    pub out: OutArgs,
+    /// Where to write the bundle.
+    #[arg(short = 'o', long = "out", required_unless_present = "into")]
+    pub out: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Store the bundle in this archive directory and add it to its
+    /// catalog, as `pack --into` does.
+    #[arg(long, value_name = "ARCHIVE", conflicts_with = "out")]
+    pub into: Option<PathBuf>,
     #[command(flatten)]
     pub meta: MetaArgs,
     /// Seconds to wait for each response.
@@ -469,4 +486,103 @@ pub struct AttestArgs {
     pub force: bool,
     #[command(flatten)]
     pub tsa: TsaArgs,
+}
+
+/// Which catalog: the one in an archive directory, or a file.
+#[derive(Debug, Args)]
+pub struct CatalogAt {
+    /// The archive directory; its catalog is ARCHIVE/catalog.sqlite, and
+    /// relative locations are resolved against it.
+    #[arg(long, value_name = "ARCHIVE", default_value = ".")]
+    pub archive: PathBuf,
+    /// The catalog file, if not the archive's own.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Verify bundles and record them in the catalog (files or directories).
+    Add {
+        #[command(flatten)]
+        at: CatalogAt,
+        /// Bundles, or directories to search for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Record a bundle even when another location holds the same page.
+        #[arg(long)]
+        allow_duplicate: bool,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Bundles verified at once [default: the number of cores].
+        #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+    },
+    /// Find catalogued bundles; every filter given must match.
+    Search(CatalogSearchArgs),
+    /// Re-verify catalogued bundles and record each result (a fixity check).
+    Verify {
+        #[command(flatten)]
+        at: CatalogAt,
+        /// Only bundles last verified longer ago than this (e.g. 30d, 12h, 90m).
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+        /// At most this many, the longest-unchecked first.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Bundles verified at once [default: the number of cores].
+        #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Print JSON lines, one per bundle, then a summary line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the catalog afresh from the bundles under the archive directory.
+    Rebuild {
+        #[command(flatten)]
+        at: CatalogAt,
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Bundles verified at once [default: the number of cores].
+        #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogSearchArgs {
+    #[command(flatten)]
+    pub at: CatalogAt,
+    /// The original or a repost URL (compared after normalisation).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The outlet (whole name, any case).
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Published on or after (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub published_from: Option<String>,
+    /// Published on or before.
+    #[arg(long, value_name = "DATE")]
+    pub published_to: Option<String>,
+    /// Captured on or after (YYYY-MM-DD or RFC 3339, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub captured_from: Option<String>,
+    /// Captured on or before.
+    #[arg(long, value_name = "DATE")]
+    pub captured_to: Option<String>,
+    /// The signer's key id (sha256:…) or trust-store name.
+    #[arg(long)]
+    pub signer: Option<String>,
+    /// Words the title or article text must all contain.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// At most this many results.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print JSON (an array of records).
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,6 +2,7 @@
 //! library results into output and an exit code.
 
 pub mod args;
+mod catalog_cmd;
 mod citing;
 mod keys;
 mod pack_batch;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Key(k) => keys::run(k),
         Command::Trust(t) => trust_cmd::run(t),
         Command::Attest(a) => stamping::attest_cmd(&a),
+        Command::Catalog(c) => catalog_cmd::run(c),
         Command::Pack(a) => pack_cmd(*a),
         Command::Capture(a) => capture_cmd(*a),
         Command::Verify(a) => verify_cmd::verify_cmd(&a),
@@ -140,6 +142,21 @@ fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The number of threads for `-j N`: N, or by default the number of cores.
+pub(crate) fn threads(jobs: Option<u16>) -> usize {
+    jobs.map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Writes a new bundle to `-o OUT`, or stores it in an archive.
+fn deliver(out: Option<&OutArgs>, into: Option<&Path>, packed: &pack::Packed) -> CliResult {
+    match (out, into) {
+        (_, Some(archive)) => catalog_cmd::store_into(archive, packed),
+        (Some(o), None) => write_bundle(o, packed),
+        (None, None) => Err("give -o OUT or --into ARCHIVE".into()),
+    }
+}
+
 fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
     Ok(match s {
         Some(s) => DateTime::parse_from_rfc3339(s)
@@ -154,15 +171,19 @@ fn pack_cmd(a: PackArgs) -> CliResult {
     if let Some(jobs) = &a.batch {
         return pack_batch::run(jobs, key.as_ref(), &a);
     }
-    let (Some(input), Some(out)) = (a.input.clone(), a.out.clone()) else {
-        return Err("pack needs an input and -o OUT (or --batch JOBS.jsonl)".into());
+    let Some(input) = a.input.clone() else {
+        return Err(
+            "pack needs an input and -o OUT or --into ARCHIVE (or --batch JOBS.jsonl)".into(),
+        );
     };
-    let out = OutArgs {
+    let out = a.out.clone().map(|out| OutArgs {
         out,
         force: a.force,
-    };
+    });
     let captured_at = parse_captured_at(a.captured_at.as_deref())?;
-    refuse_existing(&out)?;
+    if let Some(o) = &out {
+        refuse_existing(o)?;
+    }
     let (bytes, name_hint, method) = read_input(&input)?;
     let req = PackRequest {
         input: bytes,
@@ -178,12 +199,18 @@ fn pack_cmd(a: PackArgs) -> CliResult {
     };
     let mut packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
     packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
-    write_bundle(&out, &packed)
+    deliver(out.as_ref(), a.into.as_deref(), &packed)
 }
 
 fn capture_cmd(a: CaptureArgs) -> CliResult {
     let key = signing_key(&a.sign)?;
-    refuse_existing(&a.out)?;
+    let out = a.out.clone().map(|out| OutArgs {
+        out,
+        force: a.force,
+    });
+    if let Some(o) = &out {
+        refuse_existing(o)?;
+    }
     if !a.tsa.tsa.is_empty() && key.is_none() {
         return Err("--tsa stamps the bundle's signature: give --key".into());
     }
@@ -211,7 +238,7 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
     .map_err(|e| format!("{}: {e}", a.url))?;
     let mut packed = packed;
     packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
-    write_bundle(&a.out, &packed)
+    deliver(out.as_ref(), a.into.as_deref(), &packed)
 }
 
 pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {

@@ -124,10 +124,7 @@ fn run_job(
 pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
     let lines = read_jobs(jobs_file)?;
     let default_time = parse_captured_at(a.captured_at.as_deref())?;
-    let threads = a
-        .jobs
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let threads = super::threads(a.jobs);
     let progress = (!a.quiet && io::stderr().is_terminal() && !lines.is_empty()).then(|| {
         let pb =
             ProgressBar::with_draw_target(Some(lines.len() as u64), ProgressDrawTarget::stderr());

@@ -277,11 +277,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
     if let Some(shard) = a.shard {
         found.bundles.retain(|c| shard.contains(&c.path));
     }
-    let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(usize::from)
-            .unwrap_or(1)
-    });
+    let jobs = super::threads(a.jobs);
     let style = citing::style(&a.style);
     let show_progress = !a.quiet && io::stderr().is_terminal() && !found.bundles.is_empty();
     let mut sink = Sink {

@@ -1,0 +1,446 @@
+//! `provseal catalog` and `--into ARCHIVE`: the archive's SQLite catalog
+//! (`spec/catalog-v1.md`). Bundles are verified before they are recorded;
+//! an invalid bundle is reported, never catalogued.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{SecondsFormat, Utc};
+use provseal::batch::{self, Candidate};
+use provseal::catalog::{self, Added, Catalog, Query, Record, layout};
+use provseal::pack::{self, TEXT_PATH};
+use provseal::verify::{self, State, VerifyOptions};
+use serde_json::json;
+
+use super::args::{CatalogAt, CatalogCommand, CatalogSearchArgs};
+use super::{CliResult, emit, threads, verify_options};
+
+/// Largest article text indexed for full-text search.
+const MAX_INDEXED_TEXT: u64 = 16 << 20;
+
+/// Check times to the microsecond, so that a rotating check always moves
+/// on to the next-oldest bundle.
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The catalog file and the directory relative locations are resolved
+/// against.
+fn paths(at: &CatalogAt) -> (PathBuf, PathBuf) {
+    match &at.catalog {
+        Some(c) => (c.clone(), at.archive.clone()),
+        None => (layout::catalog_path(&at.archive), at.archive.clone()),
+    }
+}
+
+fn open(file: &Path) -> Result<Catalog, String> {
+    Catalog::open(file).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// How a bundle's location is recorded: relative to the archive when it is
+/// inside it (so the archive can move with its catalog), else absolute.
+fn location_of(path: &Path, archive: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match std::fs::canonicalize(archive)
+        .ok()
+        .and_then(|a| abs.strip_prefix(a).ok().map(Path::to_path_buf))
+    {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => abs.display().to_string(),
+    }
+}
+
+fn resolve(location: &str, archive: &Path) -> PathBuf {
+    let p = Path::new(location);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        archive.join(p)
+    }
+}
+
+fn codes_of(r: &verify::Report) -> String {
+    r.findings
+        .iter()
+        .filter(|f| f.severity == provseal::Severity::Error)
+        .map(|f| f.code.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Adds verified bundles to `cat`; returns (added, refused). Each outcome is
+/// one line on standard output.
+fn add_all(
+    cat: &mut Catalog,
+    found: &[Candidate],
+    archive: &Path,
+    opts: &VerifyOptions,
+    threads: usize,
+    allow_duplicate: bool,
+) -> Result<(usize, usize), String> {
+    let (mut added, mut refused) = (0, 0);
+    let mut failure = None;
+    batch::verify_all(found, opts, threads, |_, c, checked| {
+        if failure.is_some() {
+            return;
+        }
+        let location = location_of(&c.path, archive);
+        let report = &checked.report;
+        let line = match Record::from_report(&location, report, &now()) {
+            Some(rec) if report.state != State::Invalid => {
+                let text = verify::read_entry(&c.path, TEXT_PATH, MAX_INDEXED_TEXT)
+                    .ok()
+                    .flatten()
+                    .map(|t| String::from_utf8_lossy(&t).into_owned())
+                    .unwrap_or_default();
+                match cat.add(&rec, &text, allow_duplicate) {
+                    Ok(Added::New) => {
+                        added += 1;
+                        format!("added\t{location}\t{}\n", rec.bundle_id)
+                    }
+                    Ok(Added::Updated) => {
+                        added += 1;
+                        format!("updated\t{location}\t{}\n", rec.bundle_id)
+                    }
+                    Ok(Added::Duplicate {
+                        location: other,
+                        bundle_id,
+                    }) => {
+                        refused += 1;
+                        format!(
+                            "duplicate\t{location}\tsame page as {other} ({bundle_id}); not added\n"
+                        )
+                    }
+                    Err(e) => {
+                        failure = Some(e.to_string());
+                        return;
+                    }
+                }
+            }
+            _ => {
+                refused += 1;
+                format!(
+                    "FAILED\t{location}\t{} ({}); not added\n",
+                    report.state.as_str(),
+                    codes_of(report)
+                )
+            }
+        };
+        if let Err(e) = emit(&line) {
+            failure.get_or_insert(e);
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok((added, refused)),
+    }
+}
+
+pub fn run(cmd: CatalogCommand) -> CliResult {
+    match cmd {
+        CatalogCommand::Add {
+            at,
+            paths: inputs,
+            allow_duplicate,
+            trust,
+            jobs: j,
+        } => {
+            let (file, archive) = paths(&at);
+            let opts = verify_options(&trust)?;
+            let found = batch::discover(&inputs);
+            for (dir, e) in &found.unreadable_dirs {
+                eprintln!("{}: {e}", dir.display());
+            }
+            let mut cat = open(&file)?;
+            let (added, refused) = add_all(
+                &mut cat,
+                &found.bundles,
+                &archive,
+                &opts,
+                threads(j),
+                allow_duplicate,
+            )?;
+            eprintln!(
+                "{}: {added} added or updated, {refused} not added; {} bundles catalogued",
+                file.display(),
+                cat.count().map_err(|e| e.to_string())?
+            );
+            Ok(exit(refused == 0 && found.unreadable_dirs.is_empty()))
+        }
+        CatalogCommand::Search(a) => search(&a),
+        CatalogCommand::Verify {
+            at,
+            older_than,
+            limit,
+            trust,
+            jobs: j,
+            json,
+        } => fixity(&at, older_than.as_deref(), limit, &trust, threads(j), json),
+        CatalogCommand::Rebuild { at, trust, jobs: j } => rebuild(&at, &trust, threads(j)),
+    }
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn search(a: &CatalogSearchArgs) -> CliResult {
+    let (file, _) = paths(&a.at);
+    if !file.exists() {
+        return Err(format!("{}: no catalog here", file.display()));
+    }
+    let cat = open(&file)?;
+    let q = Query {
+        url: a.url.clone(),
+        publisher: a.publisher.clone(),
+        published_from: a.published_from.clone(),
+        published_to: a.published_to.clone(),
+        captured_from: a.captured_from.clone(),
+        captured_to: a.captured_to.clone(),
+        signer: a.signer.clone(),
+        text: a.text.clone(),
+        limit: a.limit,
+    };
+    let found = cat.search(&q).map_err(|e| e.to_string())?;
+    if a.json {
+        let mut text = serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?;
+        text.push('\n');
+        emit(&text)?;
+    } else {
+        let mut out =
+            String::from("captured\tpublished\tpublisher\tstate\tbundle id\ttitle\tlocation\n");
+        for r in &found {
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                r.captured_at,
+                r.published.as_deref().unwrap_or("-"),
+                r.publisher.as_deref().unwrap_or("-"),
+                r.state,
+                r.bundle_id,
+                r.title.replace(['\t', '\n'], " "),
+                r.location
+            ));
+        }
+        emit(&out)?;
+        eprintln!("{} found", found.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a duration such as `30d`, `12h`, `90m`, `45s` or `2w`.
+pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    let bad = || format!("--older-than: {s:?} is not a duration such as 30d, 12h, 90m or 45s");
+    let (n, unit) = s.trim().split_at(s.trim().len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(secs)
+        .filter(|v| *v >= 0)
+        .and_then(chrono::Duration::try_seconds)
+        .ok_or_else(bad)
+}
+
+/// `catalog verify`: a rotating fixity check. Each result is recorded
+/// before the next is reported, so an interrupted run keeps what it did.
+fn fixity(
+    at: &CatalogAt,
+    older_than: Option<&str>,
+    limit: Option<usize>,
+    trust: &super::args::TrustArgs,
+    threads: usize,
+    json: bool,
+) -> CliResult {
+    let (file, archive) = paths(at);
+    if !file.exists() {
+        return Err(format!("{}: no catalog here", file.display()));
+    }
+    let opts = verify_options(trust)?;
+    let mut cat = open(&file)?;
+    let before = match older_than {
+        Some(d) => (Utc::now() - parse_duration(d)?).to_rfc3339_opts(SecondsFormat::Micros, true),
+        // Everything: any time after now.
+        None => "9999-12-31T23:59:59Z".to_string(),
+    };
+    let due = cat.due(&before, limit).map_err(|e| e.to_string())?;
+    let found: Vec<Candidate> = due
+        .iter()
+        .map(|l| Candidate {
+            path: resolve(l, &archive),
+            size: 0,
+        })
+        .collect();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut failure = None;
+    batch::verify_all(&found, &opts, threads, |i, _, checked| {
+        if failure.is_some() {
+            return;
+        }
+        let r = &checked.report;
+        let at = now();
+        let codes: Vec<String> = r.findings.iter().map(|f| f.code.to_string()).collect();
+        if let Err(e) = cat.record_check(&due[i], &at, r.state.as_str(), r.passed, &codes) {
+            failure = Some(e.to_string());
+            return;
+        }
+        if r.passed {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        let line = if json {
+            format!(
+                "{}\n",
+                json!({"location": due[i], "bundle_id": r.bundle_id, "state": r.state,
+                       "passed": r.passed, "codes": codes, "verified_at": at})
+            )
+        } else {
+            let verdict = if r.passed { "ok" } else { "FAILED" };
+            format!(
+                "{verdict}\t{}\t{}\t{}\n",
+                due[i],
+                r.state.as_str(),
+                codes.join(" ")
+            )
+        };
+        if let Err(e) = emit(&line) {
+            failure.get_or_insert(e);
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if json {
+        emit(&format!(
+            "{}\n",
+            json!({"record": "summary", "checked": passed + failed, "passed": passed, "failed": failed})
+        ))?;
+    }
+    eprintln!(
+        "{} checked: {passed} passed, {failed} failed",
+        passed + failed
+    );
+    Ok(exit(failed == 0))
+}
+
+/// `catalog rebuild`: a new catalog from the bundles alone, swapped in when
+/// complete. Run it when no other process writes the catalog.
+fn rebuild(at: &CatalogAt, trust: &super::args::TrustArgs, threads: usize) -> CliResult {
+    let (file, archive) = paths(at);
+    let opts = verify_options(trust)?;
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".catalog-rebuild-")
+        .suffix(".sqlite")
+        .tempfile_in(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let found = batch::discover(std::slice::from_ref(&archive));
+    let (added, refused) = {
+        let mut cat = open(tmp.path())?;
+        // Every bundle on disk is recorded, duplicates too: the catalog
+        // must describe what the archive holds.
+        add_all(&mut cat, &found.bundles, &archive, &opts, threads, true)?
+    };
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    tmp.persist(&file)
+        .map_err(|e| format!("{}: {}", file.display(), e.error))?;
+    eprintln!(
+        "{}: rebuilt from {} bundle(s) under {}; {refused} not added",
+        file.display(),
+        added,
+        archive.display()
+    );
+    Ok(exit(refused == 0 && found.unreadable_dirs.is_empty()))
+}
+
+/// `pack --into` and `capture --into`: the bundle goes under the archive's
+/// layout and into its catalog in one transaction, unless the archive
+/// already holds the same page.
+pub fn store_into(archive: &Path, packed: &pack::Packed) -> CliResult {
+    let path = layout::bundle_path(
+        archive,
+        &packed.manifest.capture.captured_at,
+        &packed.bundle_id,
+    )
+    .ok_or("the bundle's capture time or id cannot name a path")?;
+    std::fs::create_dir_all(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+    let mut opts = VerifyOptions::new(Utc::now());
+    opts.allow_unsigned = true;
+    let report = verify::verify_reader(
+        &mut std::io::Cursor::new(&packed.bytes),
+        packed.bytes.len() as u64,
+        &opts,
+    )
+    .map_err(|e| e.to_string())?;
+    let location = format!(
+        "{}/{}",
+        packed.manifest.capture.captured_at[..10].replace('-', "/"),
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    );
+    let record = Record::from_report(&location, &report, &now())
+        .ok_or("the new bundle does not verify; nothing was stored")?;
+    let text = provseal::appendix::entry_bytes(&packed.bytes, TEXT_PATH)
+        .map(|t| String::from_utf8_lossy(&t).into_owned())
+        .unwrap_or_default();
+    let mut cat = open(&layout::catalog_path(archive))?;
+    let (added, _) = cat
+        .add_with(&record, &text, false, || {
+            let dir = path.parent().unwrap_or(archive);
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StringError(format!("{}: {e}", dir.display())))?;
+            pack::write_atomically(&path, &packed.bytes, false)
+                .map_err(|e| StringError(e.to_string()))
+        })
+        .map_err(|e| e.0)?;
+    match added {
+        Added::Duplicate {
+            location,
+            bundle_id,
+        } => {
+            emit(&format!("{bundle_id}\n"))?;
+            eprintln!(
+                "duplicate: {} already holds this page as {location} ({bundle_id}); nothing was stored",
+                archive.display()
+            );
+        }
+        _ => {
+            emit(&format!("{}\n", packed.bundle_id))?;
+            eprintln!(
+                "stored {} ({} bytes) and catalogued it: {}",
+                path.display(),
+                packed.bytes.len(),
+                packed.manifest.article.title
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+impl From<catalog::CatalogError> for StringError {
+    fn from(e: catalog::CatalogError) -> Self {
+        StringError(e.to_string())
+    }
+}
+
+/// A message, for closures that must name an error type.
+pub struct StringError(pub String);
