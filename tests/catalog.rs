@@ -366,3 +366,42 @@ fn walk(dir: &Path) -> usize {
         })
         .sum()
 }
+
+#[test]
+fn catalog_verify_catches_custody_events_cut_off_since_the_last_check() {
+    let dir = setup();
+    let d = dir.path();
+    ok(pack_into(d, 1, "2018-05-27T03:00:00Z", &[]));
+    let stored = std::fs::read_dir(d.join("arch/2018/05/27"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bundle = stored.to_str().unwrap().to_string();
+    let attest = |time: &str| {
+        ok(run(
+            d,
+            &[
+                "attest", &bundle, "--key", "k.key", "--action", "reviewed", "--time", time,
+            ],
+        ))
+    };
+    let check = || run(d, &["catalog", "verify", "--archive", "arch"]);
+    attest("2018-05-28T00:00:00Z");
+    assert!(check().status.success());
+    // Appending is custody going on: still passes, and the new head is recorded.
+    let head = attest("2018-05-29T00:00:00Z");
+    assert!(check().status.success());
+    assert_eq!(search(d, &[])[0]["custody_head"], head.trim());
+    // Cutting the last event off leaves a valid chain, but not the recorded head.
+    let bytes = std::fs::read(&stored).unwrap();
+    let mut entries = support::entries(&bytes);
+    assert_eq!(entries.pop().unwrap().0, "custody/000002.json");
+    std::fs::write(&stored, support::rebuild(&entries)).unwrap();
+    let o = check();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("E066"), "{}", stdout(&o));
+    // A failed check keeps the head known before.
+    assert_eq!(search(d, &[])[0]["custody_head"], head.trim());
+}

@@ -62,6 +62,21 @@ pub enum Added {
     },
 }
 
+/// The result of one fixity check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// The state found.
+    pub state: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// The finding codes.
+    pub codes: Vec<String>,
+    /// The custody chain head found, if any.
+    pub custody_head: Option<String>,
+}
+
 /// What `catalog search` filters by; every given filter must match.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -363,42 +378,51 @@ impl Catalog {
         Ok(urls)
     }
 
-    /// The locations whose last verification is older than `before` (an
-    /// RFC 3339 UTC time), oldest-checked first, at most `limit`: a
-    /// rotating fixity check verifies these.
-    pub fn due(&self, before: &str, limit: Option<usize>) -> Result<Vec<String>, CatalogError> {
+    /// The bundles whose last verification is older than `before` (an
+    /// RFC 3339 UTC time), oldest-checked first, at most `limit`, each with
+    /// its recorded custody chain head: a rotating fixity check verifies
+    /// these, and a chain that no longer holds its head was truncated.
+    pub fn due(
+        &self,
+        before: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<(String, Option<String>)>, CatalogError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT location FROM bundles WHERE last_verified_at < ?1 \
+            "SELECT location, custody_head FROM bundles WHERE last_verified_at < ?1 \
              ORDER BY last_verified_at, location{}",
             limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default()
         ))?;
         let rows = stmt
-            .query_map([before], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
+            .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     /// Records a fixity check of a catalogued location: its result joins
-    /// the history, and the row shows it as the last.
-    pub fn record_check(
-        &mut self,
-        location: &str,
-        at: &str,
-        state: &str,
-        passed: bool,
-        codes: &[String],
-    ) -> Result<(), CatalogError> {
+    /// the history, and the row shows it as the last. A check that passed
+    /// also records the chain's current head (custody events may have been
+    /// appended since); a failed one keeps the head known before.
+    pub fn record_check(&mut self, location: &str, check: &Check) -> Result<(), CatalogError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let codes = check.codes.join(" ");
         tx.execute(
-            "UPDATE bundles SET state = ?2, passed = ?3, codes = ?4, last_verified_at = ?5 \
+            "UPDATE bundles SET state = ?2, passed = ?3, codes = ?4, last_verified_at = ?5, \
+             custody_head = CASE WHEN ?3 THEN coalesce(?6, custody_head) ELSE custody_head END \
              WHERE location = ?1",
-            params![location, state, passed, codes.join(" "), at],
+            params![
+                location,
+                check.state,
+                check.passed,
+                codes,
+                check.at,
+                check.custody_head
+            ],
         )?;
         tx.execute(
             "INSERT INTO checks (location, at, state, passed, codes) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![location, at, state, passed, codes.join(" ")],
+            params![location, check.at, check.state, check.passed, codes],
         )?;
         tx.commit()?;
         Ok(())

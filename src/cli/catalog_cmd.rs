@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{SecondsFormat, Utc};
 use provseal::batch::{self, Candidate};
-use provseal::catalog::{self, Added, Catalog, Query, Record, layout};
+use provseal::catalog::{self, Added, Catalog, Check, Query, Record, layout};
 use provseal::pack::{self, TEXT_PATH};
 use provseal::verify::{self, State, VerifyOptions};
 use serde_json::json;
@@ -276,50 +276,59 @@ fn fixity(
         None => "9999-12-31T23:59:59Z".to_string(),
     };
     let due = cat.due(&before, limit).map_err(|e| e.to_string())?;
-    let found: Vec<Candidate> = due
-        .iter()
-        .map(|l| Candidate {
-            path: resolve(l, &archive),
-            size: 0,
-        })
-        .collect();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut failure = None;
-    batch::verify_all(&found, &opts, threads, |i, _, checked| {
-        if failure.is_some() {
-            return;
-        }
-        let r = &checked.report;
-        let at = now();
-        let codes: Vec<String> = r.findings.iter().map(|f| f.code.to_string()).collect();
-        if let Err(e) = cat.record_check(&due[i], &at, r.state.as_str(), r.passed, &codes) {
-            failure = Some(e.to_string());
-            return;
-        }
-        if r.passed {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
-        let line = if json {
-            format!(
-                "{}\n",
-                json!({"location": due[i], "bundle_id": r.bundle_id, "state": r.state,
-                       "passed": r.passed, "codes": codes, "verified_at": at})
-            )
-        } else {
-            let verdict = if r.passed { "ok" } else { "FAILED" };
-            format!(
-                "{verdict}\t{}\t{}\t{}\n",
-                due[i],
-                r.state.as_str(),
-                codes.join(" ")
-            )
-        };
-        if let Err(e) = emit(&line) {
-            failure.get_or_insert(e);
-        }
-    });
+    // Each bundle is verified against the custody head recorded for it, so
+    // events cut off the end of its chain since are caught (E066).
+    batch::for_each_in_order(
+        &due,
+        threads,
+        |(location, head)| {
+            let mut o = opts.clone();
+            o.custody_head = head.clone();
+            batch::verify_file(&resolve(location, &archive), &o)
+        },
+        |i, checked| {
+            if failure.is_some() {
+                return;
+            }
+            let r = &checked.report;
+            let location = &due[i].0;
+            let check = Check {
+                at: now(),
+                state: r.state.as_str().to_string(),
+                passed: r.passed,
+                codes: r.findings.iter().map(|f| f.code.to_string()).collect(),
+                custody_head: r.custody_head.clone(),
+            };
+            if let Err(e) = cat.record_check(location, &check) {
+                failure = Some(e.to_string());
+                return;
+            }
+            if r.passed {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+            let line = if json {
+                format!(
+                    "{}\n",
+                    json!({"location": location, "bundle_id": r.bundle_id, "state": r.state,
+                           "passed": r.passed, "codes": check.codes, "verified_at": check.at})
+                )
+            } else {
+                let verdict = if r.passed { "ok" } else { "FAILED" };
+                format!(
+                    "{verdict}\t{location}\t{}\t{}\n",
+                    r.state.as_str(),
+                    check.codes.join(" ")
+                )
+            };
+            if let Err(e) = emit(&line) {
+                failure.get_or_insert(e);
+            }
+        },
+    );
     if let Some(e) = failure {
         return Err(e);
     }
