@@ -153,11 +153,14 @@ impl Catalog {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets readers go on while one process writes; NORMAL sync is
         // durable across process crashes, and the catalog is rebuildable.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Switching a new database to WAL needs it to itself, and SQLite
+        // answers "busy" at once rather than through the busy handler when
+        // another process is creating it too: so wait here.
+        retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         let c = Catalog { conn };
-        c.conn.execute_batch(&format!("BEGIN IMMEDIATE;{SCHEMA}"))?;
+        retry_busy(|| c.conn.execute_batch(&format!("BEGIN IMMEDIATE;{SCHEMA}")))?;
         let version: Option<String> = c
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
@@ -446,6 +449,25 @@ impl Catalog {
             .query_map([location], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+}
+
+/// Runs `f` again while SQLite reports the database busy or locked, for
+/// up to [`BUSY_TIMEOUT`].
+fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -45,13 +45,17 @@ fn location_of(path: &Path, archive: &Path) -> String {
         .ok()
         .and_then(|a| abs.strip_prefix(a).ok().map(Path::to_path_buf))
     {
-        Some(rel) => rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/"),
+        Some(rel) => slash_path(&rel),
         None => abs.display().to_string(),
     }
+}
+
+/// A relative path with `/` between its parts, whatever the platform.
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn resolve(location: &str, archive: &Path) -> PathBuf {
@@ -399,13 +403,7 @@ pub fn store_into(archive: &Path, packed: &pack::Packed) -> CliResult {
         &opts,
     )
     .map_err(|e| e.to_string())?;
-    let location = format!(
-        "{}/{}",
-        packed.manifest.capture.captured_at[..10].replace('-', "/"),
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    );
+    let location = slash_path(path.strip_prefix(archive).unwrap_or(&path));
     let record = Record::from_report(&location, &report, &now())
         .ok_or("the new bundle does not verify; nothing was stored")?;
     let text = provseal::appendix::entry_bytes(&packed.bytes, TEXT_PATH)
