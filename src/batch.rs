@@ -213,13 +213,24 @@ pub struct Checked {
 /// opened, or vanished) becomes an **E001** finding instead of an error.
 pub fn verify_file(path: &Path, opts: &VerifyOptions) -> Checked {
     let start = std::time::Instant::now();
-    let (report, unreadable) = match verify_path(path, opts) {
+    checked(
+        verify_path(path, opts).map_err(|e| e.to_string()),
+        "file",
+        start,
+    )
+}
+
+/// The outcome of a verification that began at `start`: a bundle that
+/// could not be read at all (`Err`, saying why) is one **E001** finding
+/// that names `what` it was (a file, an object).
+pub fn checked(result: Result<Report, String>, what: &str, start: std::time::Instant) -> Checked {
+    let (report, unreadable) = match result {
         Ok(r) => (r, false),
         Err(e) => (
             Report::unreadable(Finding::new(
                 Code::ContainerUnreadable,
                 "bundle",
-                format!("the file could not be read: {e}"),
+                format!("the {what} could not be read: {e}"),
             )),
             true,
         ),

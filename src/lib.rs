@@ -52,6 +52,7 @@ pub mod pack;
 pub mod pack_capture;
 pub mod paths;
 pub mod readme_txt;
+pub mod remote;
 pub mod sign;
 pub mod timestamp;
 pub mod trust;

@@ -7,7 +7,9 @@
 //!   pack rate, verify rate with 1 and 2 threads, against hashing the same
 //!   payload files with `openssl dgst -sha256` in one process, and against
 //!   `bagit.py --validate` on equivalent bags when bagit.py is installed;
-//! - peak resident memory of both verifications.
+//! - peak resident memory of both verifications;
+//! - the CLI verifying the 10,000 bundles from a loopback S3-compatible
+//!   server (s3s-fs), beside the same command on local disk.
 //!
 //! `cargo run --release --example bench -- [--quick] [--dir DIR]`
 //!
@@ -20,6 +22,7 @@
 
 mod corpus;
 mod peers;
+mod s3;
 
 #[path = "../support/large_bundle.rs"]
 mod large_bundle;
@@ -243,6 +246,13 @@ fn small(dir: &Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
             "provseal CLI verify -j 2 --format jsonl {:>5.0} bundles/s (target/release/provseal, process start included)",
             n as f64 / cli
         );
+        if let Some(remote) = s3::cli_verify_s3(&bundles)? {
+            println!(
+                "the same from s3:// (s3s-fs, loopback) {:>5.0} bundles/s, {:.2}x the local-disk time",
+                n as f64 / remote,
+                remote / cli
+            );
+        }
     }
     let payload = dir.join(format!("payload-{n}"));
     peers::warm(&payload)?;

@@ -38,7 +38,7 @@ pub fn peak_rss_kib() -> u64 {
 
 /// The best wall-clock time of `runs` runs of a command, output discarded;
 /// an error if any run fails.
-fn best_of(runs: usize, make: impl Fn() -> Command) -> Result<f64, String> {
+pub fn best_of(runs: usize, make: impl Fn() -> Command) -> Result<f64, String> {
     let mut best = f64::INFINITY;
     for _ in 0..runs {
         let mut cmd = make();

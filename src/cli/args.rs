@@ -12,6 +12,14 @@ pub use super::verify_out::FailOn;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Endpoint URL of an S3-compatible server for s3:// URIs (Garage,
+    /// MinIO, Ceph, …); by default AWS_ENDPOINT_URL, the profile's
+    /// endpoint_url, or AWS itself.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Seconds to wait for each object-store request before failing it.
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS")]
+    pub s3_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +225,10 @@ pub struct PackArgs {
     /// reported and not stored.
     #[arg(long, value_name = "ARCHIVE", conflicts_with_all = ["out", "batch"])]
     pub into: Option<PathBuf>,
+    /// With --into: the catalog file, if not ARCHIVE/catalog.sqlite (an
+    /// s3:// archive needs one: the catalog is always a local file).
+    #[arg(long, value_name = "FILE", requires = "into")]
+    pub catalog: Option<PathBuf>,
     /// Replace output files that exist.
     #[arg(long)]
     pub force: bool,
@@ -258,6 +270,9 @@ pub struct CaptureArgs {
     /// catalog, as `pack --into` does.
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "out")]
     pub into: Option<PathBuf>,
+    /// With --into: the catalog file, if not ARCHIVE/catalog.sqlite.
+    #[arg(long, value_name = "FILE", requires = "into")]
+    pub catalog: Option<PathBuf>,
     #[command(flatten)]
     pub meta: MetaArgs,
     /// Seconds to wait for each response.

@@ -13,7 +13,7 @@ use provseal::verify::{self, State, VerifyOptions};
 use serde_json::json;
 
 use super::args::{CatalogAt, CatalogCommand, CatalogSearchArgs};
-use super::{CliResult, emit, threads, verify_options};
+use super::{CliResult, emit, remote_io, threads, verify_options};
 
 /// Largest article text indexed for full-text search.
 const MAX_INDEXED_TEXT: u64 = 16 << 20;
@@ -26,10 +26,14 @@ fn now() -> String {
 
 /// The catalog file and the directory relative locations are resolved
 /// against.
-fn paths(at: &CatalogAt) -> (PathBuf, PathBuf) {
+fn paths(at: &CatalogAt) -> Result<(PathBuf, PathBuf), String> {
     match &at.catalog {
-        Some(c) => (c.clone(), at.archive.clone()),
-        None => (layout::catalog_path(&at.archive), at.archive.clone()),
+        Some(c) => Ok((c.clone(), at.archive.clone())),
+        None if remote_io::is_remote(&at.archive) => Err(format!(
+            "{}: the catalog of an s3:// archive is a local file: give --catalog FILE",
+            at.archive.display()
+        )),
+        None => Ok((layout::catalog_path(&at.archive), at.archive.clone())),
     }
 }
 
@@ -40,6 +44,9 @@ fn open(file: &Path) -> Result<Catalog, String> {
 /// How a bundle's location is recorded: relative to the archive when it is
 /// inside it (so the archive can move with its catalog), else absolute.
 fn location_of(path: &Path, archive: &Path) -> String {
+    if remote_io::is_remote(path) {
+        return path.display().to_string();
+    }
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     match std::fs::canonicalize(archive)
         .ok()
@@ -60,7 +67,7 @@ fn slash_path(p: &Path) -> String {
 
 fn resolve(location: &str, archive: &Path) -> PathBuf {
     let p = Path::new(location);
-    if p.is_absolute() {
+    if p.is_absolute() || remote_io::is_remote(p) {
         p.to_path_buf()
     } else {
         archive.join(p)
@@ -76,6 +83,35 @@ fn codes_of(r: &verify::Report) -> String {
         .join(" ")
 }
 
+/// Verifies one bundle, local or remote, and reads its article text for
+/// the full-text index (from the bytes already fetched, for an object).
+fn checked_with_text(c: &Candidate, opts: &VerifyOptions) -> (batch::Checked, String) {
+    let text = |t: Option<Vec<u8>>| {
+        t.map(|t| String::from_utf8_lossy(&t).into_owned())
+            .unwrap_or_default()
+    };
+    match remote_io::uri_of(&c.path) {
+        None => {
+            let checked = batch::verify_file(&c.path, opts);
+            let t = verify::read_entry(&c.path, TEXT_PATH, MAX_INDEXED_TEXT)
+                .ok()
+                .flatten();
+            (checked, text(t))
+        }
+        Some(uri) => {
+            let start = std::time::Instant::now();
+            let got = remote_io::client().and_then(|s3| {
+                s3.verify(&uri, c.size, opts, Some(MAX_INDEXED_TEXT))
+                    .map_err(|e| e.to_string())
+            });
+            match got {
+                Ok((report, t)) => (batch::checked(Ok(report), "object", start), text(t)),
+                Err(e) => (batch::checked(Err(e), "object", start), String::new()),
+            }
+        }
+    }
+}
+
 /// Adds verified bundles to `cat`; returns (added, refused). Each outcome is
 /// one line on standard output.
 fn add_all(
@@ -88,56 +124,57 @@ fn add_all(
 ) -> Result<(usize, usize), String> {
     let (mut added, mut refused) = (0, 0);
     let mut failure = None;
-    batch::verify_all(found, opts, threads, |_, c, checked| {
-        if failure.is_some() {
-            return;
-        }
-        let location = location_of(&c.path, archive);
-        let report = &checked.report;
-        let line = match Record::from_report(&location, report, &now()) {
-            Some(rec) if report.state != State::Invalid => {
-                let text = verify::read_entry(&c.path, TEXT_PATH, MAX_INDEXED_TEXT)
-                    .ok()
-                    .flatten()
-                    .map(|t| String::from_utf8_lossy(&t).into_owned())
-                    .unwrap_or_default();
-                match cat.add(&rec, &text, allow_duplicate) {
-                    Ok(Added::New) => {
-                        added += 1;
-                        format!("added\t{location}\t{}\n", rec.bundle_id)
-                    }
-                    Ok(Added::Updated) => {
-                        added += 1;
-                        format!("updated\t{location}\t{}\n", rec.bundle_id)
-                    }
-                    Ok(Added::Duplicate {
-                        location: other,
-                        bundle_id,
-                    }) => {
-                        refused += 1;
-                        format!(
-                            "duplicate\t{location}\tsame page as {other} ({bundle_id}); not added\n"
-                        )
-                    }
-                    Err(e) => {
-                        failure = Some(e.to_string());
-                        return;
+    batch::for_each_in_order(
+        found,
+        threads,
+        |c| checked_with_text(c, opts),
+        |i, (checked, text)| {
+            let c = &found[i];
+            if failure.is_some() {
+                return;
+            }
+            let location = location_of(&c.path, archive);
+            let report = &checked.report;
+            let line = match Record::from_report(&location, report, &now()) {
+                Some(rec) if report.state != State::Invalid => {
+                    match cat.add(&rec, &text, allow_duplicate) {
+                        Ok(Added::New) => {
+                            added += 1;
+                            format!("added\t{location}\t{}\n", rec.bundle_id)
+                        }
+                        Ok(Added::Updated) => {
+                            added += 1;
+                            format!("updated\t{location}\t{}\n", rec.bundle_id)
+                        }
+                        Ok(Added::Duplicate {
+                            location: other,
+                            bundle_id,
+                        }) => {
+                            refused += 1;
+                            format!(
+                                "duplicate\t{location}\tsame page as {other} ({bundle_id}); not added\n"
+                            )
+                        }
+                        Err(e) => {
+                            failure = Some(e.to_string());
+                            return;
+                        }
                     }
                 }
+                _ => {
+                    refused += 1;
+                    format!(
+                        "FAILED\t{location}\t{} ({}); not added\n",
+                        report.state.as_str(),
+                        codes_of(report)
+                    )
+                }
+            };
+            if let Err(e) = emit(&line) {
+                failure.get_or_insert(e);
             }
-            _ => {
-                refused += 1;
-                format!(
-                    "FAILED\t{location}\t{} ({}); not added\n",
-                    report.state.as_str(),
-                    codes_of(report)
-                )
-            }
-        };
-        if let Err(e) = emit(&line) {
-            failure.get_or_insert(e);
-        }
-    });
+        },
+    );
     match failure {
         Some(e) => Err(e),
         None => Ok((added, refused)),
@@ -153,9 +190,9 @@ pub fn run(cmd: CatalogCommand) -> CliResult {
             trust,
             jobs: j,
         } => {
-            let (file, archive) = paths(&at);
+            let (file, archive) = paths(&at)?;
             let opts = verify_options(&trust)?;
-            let found = batch::discover(&inputs);
+            let found = remote_io::discover(&inputs)?;
             for (dir, e) in &found.unreadable_dirs {
                 eprintln!("{}: {e}", dir.display());
             }
@@ -197,7 +234,7 @@ fn exit(ok: bool) -> ExitCode {
 }
 
 fn search(a: &CatalogSearchArgs) -> CliResult {
-    let (file, _) = paths(&a.at);
+    let (file, _) = paths(&a.at)?;
     if !file.exists() {
         return Err(format!("{}: no catalog here", file.display()));
     }
@@ -268,7 +305,7 @@ fn fixity(
     threads: usize,
     json: bool,
 ) -> CliResult {
-    let (file, archive) = paths(at);
+    let (file, archive) = paths(at)?;
     if !file.exists() {
         return Err(format!("{}: no catalog here", file.display()));
     }
@@ -290,7 +327,11 @@ fn fixity(
         |(location, head)| {
             let mut o = opts.clone();
             o.custody_head = head.clone();
-            batch::verify_file(&resolve(location, &archive), &o)
+            let c = Candidate {
+                path: resolve(location, &archive),
+                size: 0,
+            };
+            remote_io::check(&c, &o)
         },
         |i, checked| {
             if failure.is_some() {
@@ -352,7 +393,7 @@ fn fixity(
 /// `catalog rebuild`: a new catalog from the bundles alone, swapped in when
 /// complete. Run it when no other process writes the catalog.
 fn rebuild(at: &CatalogAt, trust: &super::args::TrustArgs, threads: usize) -> CliResult {
-    let (file, archive) = paths(at);
+    let (file, archive) = paths(at)?;
     let opts = verify_options(trust)?;
     let dir = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -363,7 +404,7 @@ fn rebuild(at: &CatalogAt, trust: &super::args::TrustArgs, threads: usize) -> Cl
         .suffix(".sqlite")
         .tempfile_in(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?;
-    let found = batch::discover(std::slice::from_ref(&archive));
+    let found = remote_io::discover(std::slice::from_ref(&archive))?;
     let (added, refused) = {
         let mut cat = open(tmp.path())?;
         // Every bundle on disk is recorded, duplicates too: the catalog
@@ -387,14 +428,33 @@ fn rebuild(at: &CatalogAt, trust: &super::args::TrustArgs, threads: usize) -> Cl
 /// `pack --into` and `capture --into`: the bundle goes under the archive's
 /// layout and into its catalog in one transaction, unless the archive
 /// already holds the same page.
-pub fn store_into(archive: &Path, packed: &pack::Packed) -> CliResult {
-    let path = layout::bundle_path(
-        archive,
+pub fn store_into(archive: &Path, catalog: Option<&Path>, packed: &pack::Packed) -> CliResult {
+    let remote = remote_io::is_remote(archive);
+    // The layout relative to the archive, then placed in it: a directory,
+    // or a prefix in a bucket.
+    let relative = layout::bundle_path(
+        Path::new(""),
         &packed.manifest.capture.captured_at,
         &packed.bundle_id,
     )
     .ok_or("the bundle's capture time or id cannot name a path")?;
-    std::fs::create_dir_all(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+    let relative = slash_path(&relative);
+    let (path, location, catalog_file) = if remote {
+        let uri = remote_io::uri_of(archive)
+            .ok_or_else(|| format!("{}: not an s3://bucket/prefix URI", archive.display()))?
+            .join(&relative);
+        let file = catalog.map(Path::to_path_buf).ok_or_else(|| {
+            format!(
+                "{}: the catalog of an s3:// archive is a local file: give --catalog FILE",
+                archive.display()
+            )
+        })?;
+        (PathBuf::from(uri.to_string()), uri.to_string(), file)
+    } else {
+        std::fs::create_dir_all(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+        let file = catalog.map_or_else(|| layout::catalog_path(archive), Path::to_path_buf);
+        (archive.join(&relative), relative.clone(), file)
+    };
     let mut opts = VerifyOptions::new(Utc::now());
     opts.allow_unsigned = true;
     let report = verify::verify_reader(
@@ -403,20 +463,20 @@ pub fn store_into(archive: &Path, packed: &pack::Packed) -> CliResult {
         &opts,
     )
     .map_err(|e| e.to_string())?;
-    let location = slash_path(path.strip_prefix(archive).unwrap_or(&path));
     let record = Record::from_report(&location, &report, &now())
         .ok_or("the new bundle does not verify; nothing was stored")?;
     let text = provseal::appendix::entry_bytes(&packed.bytes, TEXT_PATH)
         .map(|t| String::from_utf8_lossy(&t).into_owned())
         .unwrap_or_default();
-    let mut cat = open(&layout::catalog_path(archive))?;
+    let mut cat = open(&catalog_file)?;
     let (added, _) = cat
         .add_with(&record, &text, false, || {
-            let dir = path.parent().unwrap_or(archive);
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StringError(format!("{}: {e}", dir.display())))?;
-            pack::write_atomically(&path, &packed.bytes, false)
-                .map_err(|e| StringError(e.to_string()))
+            if !remote {
+                let dir = path.parent().unwrap_or(archive);
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StringError(format!("{}: {e}", dir.display())))?;
+            }
+            remote_io::write(&path, &packed.bytes, false).map_err(StringError)
         })
         .map_err(|e| e.0)?;
     match added {

@@ -6,6 +6,7 @@ mod catalog_cmd;
 mod citing;
 mod keys;
 mod pack_batch;
+mod remote_io;
 mod render;
 mod stamping;
 mod trust_cmd;
@@ -46,6 +47,7 @@ pub(crate) fn emit(text: &str) -> Result<(), String> {
 pub type CliResult = Result<ExitCode, String>;
 
 pub fn run(cli: Cli) -> CliResult {
+    remote_io::configure(cli.endpoint, cli.s3_timeout);
     match cli.command {
         Command::Key(k) => keys::run(k),
         Command::Trust(t) => trust_cmd::run(t),
@@ -121,7 +123,7 @@ fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
 }
 
 fn refuse_existing(o: &OutArgs) -> Result<(), String> {
-    if !o.force && o.out.exists() {
+    if !o.force && remote_io::exists(&o.out)? {
         return Err(format!(
             "{}: already exists (use --force to replace it)",
             o.out.display()
@@ -131,7 +133,7 @@ fn refuse_existing(o: &OutArgs) -> Result<(), String> {
 }
 
 fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
-    pack::write_atomically(&o.out, &packed.bytes, o.force).map_err(|e| e.to_string())?;
+    remote_io::write(&o.out, &packed.bytes, o.force)?;
     emit(&format!("{}\n", packed.bundle_id))?;
     eprintln!(
         "wrote {} ({} bytes): {}",
@@ -148,10 +150,16 @@ pub(crate) fn threads(jobs: Option<u16>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
-/// Writes a new bundle to `-o OUT`, or stores it in an archive.
-fn deliver(out: Option<&OutArgs>, into: Option<&Path>, packed: &pack::Packed) -> CliResult {
+/// Writes a new bundle to `-o OUT`, or stores it in an archive (whose
+/// catalog is `catalog`, or the archive's own).
+fn deliver(
+    out: Option<&OutArgs>,
+    into: Option<&Path>,
+    catalog: Option<&Path>,
+    packed: &pack::Packed,
+) -> CliResult {
     match (out, into) {
-        (_, Some(archive)) => catalog_cmd::store_into(archive, packed),
+        (_, Some(archive)) => catalog_cmd::store_into(archive, catalog, packed),
         (Some(o), None) => write_bundle(o, packed),
         (None, None) => Err("give -o OUT or --into ARCHIVE".into()),
     }
@@ -199,7 +207,12 @@ fn pack_cmd(a: PackArgs) -> CliResult {
     };
     let mut packed = pack::pack(&req, key.as_ref()).map_err(|e| format!("{label}: {e}"))?;
     packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
-    deliver(out.as_ref(), a.into.as_deref(), &packed)
+    deliver(
+        out.as_ref(),
+        a.into.as_deref(),
+        a.catalog.as_deref(),
+        &packed,
+    )
 }
 
 fn capture_cmd(a: CaptureArgs) -> CliResult {
@@ -238,7 +251,12 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
     .map_err(|e| format!("{}: {e}", a.url))?;
     let mut packed = packed;
     packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
-    deliver(out.as_ref(), a.into.as_deref(), &packed)
+    deliver(
+        out.as_ref(),
+        a.into.as_deref(),
+        a.catalog.as_deref(),
+        &packed,
+    )
 }
 
 pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
@@ -266,7 +284,7 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
 }
 
 pub(crate) fn verify_one(path: &Path, opts: &VerifyOptions) -> Result<verify::Report, String> {
-    verify::verify_path(path, opts).map_err(|e| format!("{}: {e}", path.display()))
+    remote_io::verify_one(path, opts)
 }
 
 fn compare_cmd(a: &CompareArgs) -> CliResult {

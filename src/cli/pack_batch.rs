@@ -87,7 +87,7 @@ fn run_job(
         Some(t) => parse_captured_at(Some(t))?,
         None => default_time,
     };
-    if !force && job.out.exists() {
+    if !force && super::remote_io::exists(&job.out)? {
         return Err(format!(
             "{}: already exists (set --force to replace it)",
             job.out.display()
@@ -117,7 +117,7 @@ fn run_job(
     let packed = pack::pack(&req, key).map_err(|e| format!("{}: {e}", job.input.display()))?;
     // A job whose timestamp cannot be had fails alone, like any other job.
     let bytes = super::stamping::stamp_packed(tsa, packed.bytes)?;
-    pack::write_atomically(&job.out, &bytes, force).map_err(|e| e.to_string())?;
+    super::remote_io::write(&job.out, &bytes, force)?;
     Ok(packed.bundle_id)
 }
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use provseal::batch::{self, Candidate, Checked};
+use provseal::batch::{Candidate, Checked};
 use provseal::cite::{self, Format};
 use provseal::verify::{self, VerifyOptions};
 use serde_json::{Value, json};
@@ -273,7 +273,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
         inputs.extend(read_list(list)?);
     }
     let start = Instant::now();
-    let mut found = batch::discover(&inputs);
+    let mut found = super::remote_io::discover(&inputs)?;
     if let Some(shard) = a.shard {
         found.bundles.retain(|c| shard.contains(&c.path));
     }
@@ -306,7 +306,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
         let (checked, len) = verify_stdin(&opts)?;
         sink.take(Path::new("-"), checked, len);
     }
-    batch::verify_all(&found.bundles, &opts, jobs, |_, c, checked| {
+    super::remote_io::verify_all(&found.bundles, &opts, jobs, |_, c, checked| {
         sink.take(&c.path, checked, c.size)
     });
     sink.totals.seconds = start.elapsed().as_secs_f64();

@@ -140,7 +140,7 @@ pub struct Report {
 
 impl Report {
     /// The report of a bundle that could not be read at all.
-    pub(crate) fn unreadable(finding: Finding) -> Self {
+    pub fn unreadable(finding: Finding) -> Self {
         Report::from_findings(vec![finding])
     }
 

@@ -1,0 +1,444 @@
+//! Bundles in S3-compatible object storage (AWS S3, Garage, MinIO, Ceph),
+//! named by `s3://bucket/key` URIs. Objects are verified as they are read,
+//! never downloaded to disk: small ones are fetched whole into memory,
+//! larger ones read through ranged GETs ([`ranged::RangedReader`]). Uploads
+//! are single PUTs, which S3 publishes only when complete, so no reader
+//! ever sees part of a bundle under its final key.
+//!
+//! Credentials and the endpoint come from the standard AWS environment
+//! variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+//! `AWS_SESSION_TOKEN`, `AWS_REGION`, `AWS_ENDPOINT_URL`, …), then from the
+//! shared profile files ([`profile`]), and an explicit endpoint overrides
+//! both.
+
+pub mod profile;
+pub mod ranged;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Cursor;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path as ObjectPath;
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+
+use crate::verify::{Report, SMALL_BUNDLE, VerifyOptions, verify_reader};
+
+/// An `s3://bucket/key` URI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct S3Uri {
+    /// The bucket.
+    pub bucket: String,
+    /// The key, or a prefix; may be empty.
+    pub key: String,
+}
+
+impl S3Uri {
+    /// Reads `s3://bucket[/key]`; `None` for anything else.
+    pub fn parse(s: &str) -> Option<S3Uri> {
+        let rest = s.strip_prefix("s3://")?;
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        let ok = !bucket.is_empty()
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(&b));
+        ok.then(|| S3Uri {
+            bucket: bucket.into(),
+            key: key.into(),
+        })
+    }
+
+    /// Whether a string names an object store location at all.
+    pub fn is_uri(s: &str) -> bool {
+        s.starts_with("s3://")
+    }
+
+    /// The URI of a key under this one (a prefix).
+    pub fn join(&self, rest: &str) -> S3Uri {
+        let sep = if self.key.is_empty() || self.key.ends_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        S3Uri {
+            bucket: self.bucket.clone(),
+            key: format!("{}{sep}{rest}", self.key),
+        }
+    }
+}
+
+impl fmt::Display for S3Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// Why an object store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    /// Not an `s3://bucket/key` URI.
+    #[error("{0}: not an s3://bucket/key URI")]
+    BadUri(String),
+    /// No such object.
+    #[error("{0}: no such object")]
+    NotFound(String),
+    /// The credentials were refused.
+    #[error(
+        "{0}: access denied (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the profile): {1}"
+    )]
+    Denied(String, String),
+    /// An object already exists where a new one would go.
+    #[error("{0}: already exists (use --force to replace it)")]
+    Exists(String),
+    /// The object is larger than the caller can take.
+    #[error("{0}: {1} bytes is more than the {2} that can be read here")]
+    TooLarge(String, u64, u64),
+    /// The server could not be reached or stopped answering (after the
+    /// retries): the rest of the run fails fast rather than wait on it for
+    /// every object.
+    #[error("{0}: the object store cannot be reached: {1}")]
+    Unreachable(String, String),
+    /// The server failed otherwise.
+    #[error("{0}: {1}")]
+    Failed(String, String),
+}
+
+impl RemoteError {
+    fn from_store(uri: &S3Uri, e: object_store::Error) -> RemoteError {
+        let u = uri.to_string();
+        match e {
+            object_store::Error::NotFound { .. } => RemoteError::NotFound(u),
+            object_store::Error::AlreadyExists { .. }
+            | object_store::Error::Precondition { .. } => RemoteError::Exists(u),
+            object_store::Error::PermissionDenied { source, .. }
+            | object_store::Error::Unauthenticated { source, .. } => {
+                RemoteError::Denied(u, source.to_string())
+            }
+            other => {
+                // SigV4 mismatches come back as 403 inside generic errors
+                // from some servers: name them for what they are.
+                let text = other.to_string();
+                if text.contains("403")
+                    || text.contains("SignatureDoesNotMatch")
+                    || text.contains("InvalidAccessKeyId")
+                    || text.contains("AccessDenied")
+                {
+                    RemoteError::Denied(u, text)
+                } else if text.contains("error sending request")
+                    || text.contains("timed out")
+                    || text.contains("connection")
+                {
+                    RemoteError::Unreachable(u, text)
+                } else {
+                    RemoteError::Failed(u, text)
+                }
+            }
+        }
+    }
+}
+
+/// How to reach the object store.
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    /// An endpoint URL for S3-compatible servers (`--endpoint`); it wins
+    /// over `AWS_ENDPOINT_URL` and the profile.
+    pub endpoint: Option<String>,
+    /// Per-request timeout: a server that stops answering fails the
+    /// request instead of hanging the run.
+    pub timeout: Duration,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        S3Config {
+            endpoint: None,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A client for the buckets named in one run.
+pub struct S3 {
+    rt: tokio::runtime::Runtime,
+    config: S3Config,
+    stores: Mutex<HashMap<String, Arc<AmazonS3>>>,
+    /// Set once the server could not be reached after retries.
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl fmt::Debug for S3 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3").field("config", &self.config).finish()
+    }
+}
+
+/// One object found under a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Its URI.
+    pub uri: S3Uri,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl S3 {
+    /// A client; nothing is contacted until it is used.
+    pub fn new(config: S3Config) -> Result<S3, RemoteError> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| RemoteError::Failed("s3".into(), e.to_string()))?;
+        Ok(S3 {
+            rt,
+            config,
+            stores: Mutex::new(HashMap::new()),
+            down: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// Runs one request. Once a request could not reach the server even
+    /// after its retries, every later one fails at once: a fixity run over
+    /// thousands of objects reports each of them as unreadable in seconds
+    /// instead of waiting out the retries one by one.
+    fn run<T>(
+        &self,
+        uri: &S3Uri,
+        request: impl std::future::Future<Output = object_store::Result<T>>,
+    ) -> Result<T, RemoteError> {
+        use std::sync::atomic::Ordering;
+        if self.down.load(Ordering::Relaxed) {
+            return Err(RemoteError::Unreachable(
+                uri.to_string(),
+                "it stopped answering earlier in this run".into(),
+            ));
+        }
+        let r = self
+            .rt
+            .block_on(request)
+            .map_err(|e| RemoteError::from_store(uri, e));
+        if matches!(r, Err(RemoteError::Unreachable(..))) {
+            self.down.store(true, Ordering::Relaxed);
+        }
+        r
+    }
+
+    fn store(&self, uri: &S3Uri) -> Result<Arc<AmazonS3>, RemoteError> {
+        let mut stores = self.stores.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = stores.get(&uri.bucket) {
+            return Ok(s.clone());
+        }
+        let profile = profile::active();
+        let env = |k: &str| std::env::var_os(k).is_some();
+        let mut b = AmazonS3Builder::from_env().with_bucket_name(&uri.bucket);
+        for (file_key, env_key, set) in [
+            ("aws_access_key_id", "AWS_ACCESS_KEY_ID", 0),
+            ("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY", 1),
+            ("aws_session_token", "AWS_SESSION_TOKEN", 2),
+            ("region", "AWS_REGION", 3),
+            ("endpoint_url", "AWS_ENDPOINT_URL", 4),
+        ] {
+            if let Some(v) = profile.get(file_key).filter(|_| !env(env_key)) {
+                b = match set {
+                    0 => b.with_access_key_id(v),
+                    1 => b.with_secret_access_key(v),
+                    2 => b.with_token(v),
+                    3 => b.with_region(v),
+                    _ => b.with_endpoint(v),
+                };
+            }
+        }
+        if !env("AWS_REGION") && !env("AWS_DEFAULT_REGION") && !profile.contains_key("region") {
+            b = b.with_region("us-east-1");
+        }
+        let endpoint = self
+            .config
+            .endpoint
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .or_else(|| profile.get("endpoint_url").cloned());
+        let plain_http = endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"));
+        if let Some(e) = &endpoint {
+            b = b.with_endpoint(e).with_virtual_hosted_style_request(false);
+        }
+        let retry = RetryConfig {
+            max_retries: 2,
+            retry_timeout: self.config.timeout,
+            ..RetryConfig::default()
+        };
+        let store = b
+            .with_client_options(
+                // The client options carry allow-http too: set it here, or
+                // they would reset it.
+                ClientOptions::new()
+                    .with_allow_http(plain_http)
+                    .with_timeout(self.config.timeout)
+                    .with_connect_timeout(self.config.timeout.min(Duration::from_secs(10))),
+            )
+            .with_retry(retry)
+            .build()
+            .map_err(|e| RemoteError::Failed(uri.to_string(), e.to_string()))?;
+        let store = Arc::new(store);
+        stores.insert(uri.bucket.clone(), store.clone());
+        Ok(store)
+    }
+
+    /// The objects named by `uri`: the object itself when it exists, else
+    /// every object under it as a prefix whose key ends in `.zip`, in key
+    /// order.
+    pub fn list(&self, uri: &S3Uri) -> Result<Vec<Listed>, RemoteError> {
+        let store = self.store(uri)?;
+        if !uri.key.is_empty() && !uri.key.ends_with('/') {
+            match self.size(uri) {
+                Ok(size) => {
+                    return Ok(vec![Listed {
+                        uri: uri.clone(),
+                        size,
+                    }]);
+                }
+                Err(RemoteError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let prefix = (!uri.key.is_empty()).then(|| ObjectPath::from(uri.key.as_str()));
+        let metas: Vec<object_store::ObjectMeta> =
+            self.run(uri, store.list(prefix.as_ref()).try_collect())?;
+        let mut out: Vec<Listed> = metas
+            .into_iter()
+            .filter(|m| m.location.as_ref().ends_with(".zip"))
+            .map(|m| Listed {
+                uri: S3Uri {
+                    bucket: uri.bucket.clone(),
+                    key: m.location.to_string(),
+                },
+                size: m.size,
+            })
+            .collect();
+        out.sort_by(|a, b| a.uri.key.cmp(&b.uri.key));
+        Ok(out)
+    }
+
+    /// The size of an object.
+    pub fn size(&self, uri: &S3Uri) -> Result<u64, RemoteError> {
+        let store = self.store(uri)?;
+        self.run(uri, store.head(&ObjectPath::from(uri.key.as_str())))
+            .map(|m| m.size)
+    }
+
+    /// Whether an object exists.
+    pub fn exists(&self, uri: &S3Uri) -> Result<bool, RemoteError> {
+        match self.size(uri) {
+            Ok(_) => Ok(true),
+            Err(RemoteError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Bytes `range` of an object.
+    pub fn get_range(
+        &self,
+        uri: &S3Uri,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<u8>, RemoteError> {
+        let store = self.store(uri)?;
+        self.run(
+            uri,
+            store.get_range(&ObjectPath::from(uri.key.as_str()), range),
+        )
+        .map(|b| b.to_vec())
+    }
+
+    /// A whole object of at most `cap` bytes.
+    pub fn get(&self, uri: &S3Uri, cap: u64) -> Result<Vec<u8>, RemoteError> {
+        let size = self.size(uri)?;
+        if size > cap {
+            return Err(RemoteError::TooLarge(uri.to_string(), size, cap));
+        }
+        if size == 0 {
+            return Ok(Vec::new());
+        }
+        self.get_range(uri, 0..size)
+    }
+
+    /// Uploads `bytes` as one object. Without `overwrite`, an existing
+    /// object is never replaced (checked just before the upload).
+    pub fn put(&self, uri: &S3Uri, bytes: &[u8], overwrite: bool) -> Result<(), RemoteError> {
+        if !overwrite && self.exists(uri)? {
+            return Err(RemoteError::Exists(uri.to_string()));
+        }
+        let store = self.store(uri)?;
+        self.run(
+            uri,
+            store.put(
+                &ObjectPath::from(uri.key.as_str()),
+                PutPayload::from(bytes.to_vec()),
+            ),
+        )
+        .map(|_| ())
+    }
+
+    /// Verifies the object at `uri` of `size` bytes, streaming it through
+    /// the verifier, and returns the report and, when `text_cap` is given,
+    /// the article text (for indexing). A failure to read the object is an
+    /// `Err`, which callers report as an unreadable bundle (E001).
+    pub fn verify(
+        &self,
+        uri: &S3Uri,
+        size: u64,
+        opts: &VerifyOptions,
+        text_cap: Option<u64>,
+    ) -> Result<(Report, Option<Vec<u8>>), RemoteError> {
+        let io = |e: std::io::Error| RemoteError::Failed(uri.to_string(), e.to_string());
+        if size <= SMALL_BUNDLE {
+            let bytes = self.get(uri, SMALL_BUNDLE)?;
+            let report =
+                verify_reader(&mut Cursor::new(&bytes), bytes.len() as u64, opts).map_err(io)?;
+            let text = text_cap.and_then(|cap| {
+                crate::appendix::entry_bytes_from(
+                    &mut Cursor::new(&bytes),
+                    bytes.len() as u64,
+                    crate::pack::TEXT_PATH,
+                    cap,
+                )
+            });
+            return Ok((report, text));
+        }
+        let mut r = ranged::RangedReader::new(self, uri.clone(), size);
+        let report = verify_reader(&mut r, size, opts).map_err(io)?;
+        let text = text_cap.and_then(|cap| {
+            crate::appendix::entry_bytes_from(&mut r, size, crate::pack::TEXT_PATH, cap)
+        });
+        Ok((report, text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_parse_and_join() {
+        let u = S3Uri::parse("s3://archive-1/evidence/2018").unwrap();
+        assert_eq!(
+            (u.bucket.as_str(), u.key.as_str()),
+            ("archive-1", "evidence/2018")
+        );
+        assert_eq!(
+            u.join("a.zip").to_string(),
+            "s3://archive-1/evidence/2018/a.zip"
+        );
+        assert_eq!(S3Uri::parse("s3://b").unwrap().key, "");
+        assert_eq!(
+            S3Uri::parse("s3://b/").unwrap().join("x").to_string(),
+            "s3://b/x"
+        );
+        for bad in ["s3://", "s3:///k", "http://b/k", "s3://Bad_Bucket/k"] {
+            assert_eq!(S3Uri::parse(bad), None, "{bad}");
+        }
+    }
+}

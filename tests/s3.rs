@@ -1,0 +1,370 @@
+//! Bundles in S3-compatible object storage, against a real server on
+//! loopback (s3s-fs, which checks SigV4): upload and verify, cite and
+//! inspect, a tampered object, a missing object, wrong credentials, a
+//! server that goes away mid-run, sharding a bucket, and an archive kept in
+//! a bucket with its catalog on local disk.
+
+mod support;
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use support::cli::*;
+use support::s3::S3Server;
+
+fn ok(o: std::process::Output) -> String {
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    stdout(&o)
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(provseal()
+        .current_dir(dir.path())
+        .args(["key", "generate", "--out", "k"])
+        .output()
+        .unwrap());
+    dir
+}
+
+fn pack_to(s3: &S3Server, d: &Path, uri: &str, extra: &[&str]) -> std::process::Output {
+    s3.provseal(d)
+        .arg("pack")
+        .arg(example())
+        .args([
+            "--key",
+            "k.key",
+            "-o",
+            uri,
+            "--captured-at",
+            "2024-03-15T08:30:00Z",
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn jsonl(out: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn bundles_upload_verify_cite_and_inspect_from_a_bucket() {
+    let dir = setup();
+    let d = dir.path();
+    let s3 = S3Server::start(&["evidence"]);
+    let id = ok(pack_to(&s3, d, "s3://evidence/2024/a.zip", &[]));
+    assert!(
+        s3.root.join("evidence/2024/a.zip").is_file(),
+        "stored under its key"
+    );
+    // Never replaced without --force.
+    let again = pack_to(&s3, d, "s3://evidence/2024/a.zip", &[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    // One object, and a prefix.
+    for target in [
+        "s3://evidence/2024/a.zip",
+        "s3://evidence/2024/",
+        "s3://evidence",
+    ] {
+        let o = s3
+            .provseal(d)
+            .args(["verify", "--trust", "k.pub", "--format", "jsonl", target])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{target}: {}", stderr(&o));
+        let lines = jsonl(&o);
+        assert_eq!(lines[0]["path"], "s3://evidence/2024/a.zip");
+        assert_eq!(lines[0]["bundle_id"], id.trim());
+        assert_eq!(lines[0]["state"], "verified-trusted");
+    }
+    let cite = ok(s3
+        .provseal(d)
+        .args([
+            "cite",
+            "s3://evidence/2024/a.zip",
+            "--format",
+            "bibtex",
+            "--trust",
+            "k.pub",
+        ])
+        .output()
+        .unwrap());
+    assert!(cite.starts_with("@misc{"), "{cite}");
+    let shown = ok(s3
+        .provseal(d)
+        .args(["inspect", "s3://evidence/2024/a.zip"])
+        .output()
+        .unwrap());
+    assert!(shown.contains(id.trim()), "{shown}");
+}
+
+#[test]
+fn a_tampered_or_missing_object_fails_and_wrong_credentials_are_a_clear_error() {
+    let dir = setup();
+    let d = dir.path();
+    let s3 = S3Server::start(&["evidence"]);
+    ok(pack_to(&s3, d, "s3://evidence/a.zip", &[]));
+    ok(pack_to(&s3, d, "s3://evidence/b.zip", &[]));
+    let file = s3.root.join("evidence/b.zip");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[300] ^= 0x01;
+    std::fs::write(&file, bytes).unwrap();
+    let o = s3
+        .provseal(d)
+        .args([
+            "verify",
+            "--trust",
+            "k.pub",
+            "--format",
+            "jsonl",
+            "s3://evidence/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let lines = jsonl(&o);
+    assert_eq!(lines[0]["passed"], true);
+    assert_eq!(lines[1]["state"], "invalid");
+    // A named object that is not there is a finding, not an empty run.
+    let o = s3
+        .provseal(d)
+        .args(["verify", "--format", "jsonl", "s3://evidence/gone.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let lines = jsonl(&o);
+    assert_eq!(lines[0]["findings"][0]["code"], "E001");
+    assert!(
+        lines[0]["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no such object")
+    );
+    // Wrong credentials: exit 2 and says so.
+    let o = s3
+        .provseal(d)
+        .env("AWS_SECRET_ACCESS_KEY", "wrong")
+        .args(["verify", "s3://evidence/"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("access denied"), "{}", stderr(&o));
+    let o = s3
+        .provseal(d)
+        .env("AWS_SECRET_ACCESS_KEY", "wrong")
+        .arg("pack")
+        .arg(example())
+        .args(["--key", "k.key", "-o", "s3://evidence/c.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!s3.root.join("evidence/c.zip").exists());
+}
+
+#[test]
+fn a_server_that_goes_away_mid_run_gives_findings_not_a_hang() {
+    let dir = setup();
+    let d = dir.path();
+    let mut s3 = S3Server::start(&["many"]);
+    ok(pack_to(&s3, d, "s3://many/0000.zip", &[]));
+    let one = std::fs::read(s3.root.join("many/0000.zip")).unwrap();
+    for n in 1..1000 {
+        std::fs::write(s3.root.join(format!("many/{n:04}.zip")), &one).unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("provseal"))
+        .current_dir(d)
+        .env("AWS_ACCESS_KEY_ID", support::s3::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", support::s3::SECRET_KEY)
+        .env("AWS_REGION", "us-east-1")
+        .args(["--endpoint", &s3.endpoint, "--s3-timeout", "3"])
+        .args(["verify", "-j", "1", "--format", "jsonl", "s3://many/"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["passed"], true);
+    s3.stop();
+    let rest: Vec<serde_json::Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    let status = child.wait().unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(120),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(status.code(), Some(1));
+    let summary = rest.last().unwrap();
+    assert_eq!(summary["record"], "summary");
+    assert_eq!(summary["summary"]["total"], 1000, "every bundle has a line");
+    let unreadable = rest
+        .iter()
+        .filter(|l| l["findings"].get(0).is_some_and(|f| f["code"] == "E001"))
+        .count();
+    assert!(
+        unreadable > 0,
+        "bundles after the server went away are unreadable findings"
+    );
+}
+
+#[test]
+fn shards_of_a_bucket_cover_each_bundle_exactly_once() {
+    let dir = setup();
+    let d = dir.path();
+    let s3 = S3Server::start(&["many"]);
+    ok(pack_to(&s3, d, "s3://many/00.zip", &[]));
+    let one = std::fs::read(s3.root.join("many/00.zip")).unwrap();
+    for n in 1..12 {
+        std::fs::write(s3.root.join(format!("many/{n:02}.zip")), &one).unwrap();
+    }
+    let mut seen = Vec::new();
+    for i in 1..=3 {
+        let o = s3
+            .provseal(d)
+            .args([
+                "verify",
+                "--format",
+                "jsonl",
+                "--shard",
+                &format!("{i}/3"),
+                "s3://many/",
+            ])
+            .output()
+            .unwrap();
+        for l in jsonl(&o).iter().filter(|l| l["record"] == "bundle") {
+            seen.push(l["path"].as_str().unwrap().to_string());
+        }
+    }
+    seen.sort();
+    let expected: Vec<String> = (0..12).map(|n| format!("s3://many/{n:02}.zip")).collect();
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
+    let dir = setup();
+    let d = dir.path();
+    let s3 = S3Server::start(&["arch"]);
+    let id = ok(s3
+        .provseal(d)
+        .arg("pack")
+        .arg(example())
+        .args([
+            "--key",
+            "k.key",
+            "--captured-at",
+            "2018-05-27T03:00:00Z",
+            "--into",
+            "s3://arch/news",
+            "--catalog",
+            "cat.sqlite",
+        ])
+        .output()
+        .unwrap());
+    let hex = id.trim().strip_prefix("sha256:").unwrap();
+    assert!(
+        s3.root
+            .join(format!("arch/news/2018/05/27/{hex}.zip"))
+            .is_file()
+    );
+    // The same page again: reported, not stored twice.
+    let again = s3
+        .provseal(d)
+        .arg("pack")
+        .arg(example())
+        .args([
+            "--key",
+            "k.key",
+            "--captured-at",
+            "2018-05-28T03:00:00Z",
+            "--into",
+            "s3://arch/news",
+            "--catalog",
+            "cat.sqlite",
+        ])
+        .output()
+        .unwrap();
+    assert!(stderr(&again).contains("duplicate"), "{}", stderr(&again));
+    let found: Vec<serde_json::Value> = serde_json::from_str(&ok(s3
+        .provseal(d)
+        .args(["catalog", "search", "--catalog", "cat.sqlite", "--json"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0]["location"],
+        format!("s3://arch/news/2018/05/27/{hex}.zip")
+    );
+    // catalog verify reads from the bucket; a damaged object fails it.
+    ok(s3
+        .provseal(d)
+        .args(["catalog", "verify", "--catalog", "cat.sqlite"])
+        .output()
+        .unwrap());
+    let f = s3.root.join(format!("arch/news/2018/05/27/{hex}.zip"));
+    let mut bytes = std::fs::read(&f).unwrap();
+    bytes[100] ^= 0x01;
+    std::fs::write(&f, bytes).unwrap();
+    let o = s3
+        .provseal(d)
+        .args(["catalog", "verify", "--catalog", "cat.sqlite"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    // catalog add over a prefix, into another catalog; --archive s3:// needs --catalog.
+    ok(pack_to(&s3, d, "s3://arch/other/b.zip", &[]));
+    let o = s3
+        .provseal(d)
+        .args([
+            "catalog",
+            "add",
+            "--catalog",
+            "two.sqlite",
+            "s3://arch/other/",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("added\ts3://arch/other/b.zip"),
+        "{}",
+        stdout(&o)
+    );
+    let text: Vec<serde_json::Value> = serde_json::from_str(&ok(s3
+        .provseal(d)
+        .args([
+            "catalog",
+            "search",
+            "--catalog",
+            "two.sqlite",
+            "--json",
+            "--text",
+            "fishing crew",
+        ])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert_eq!(text.len(), 1, "the article text of an object is indexed");
+    let o = s3
+        .provseal(d)
+        .args(["catalog", "rebuild", "--archive", "s3://arch/other"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--catalog"));
+}
