@@ -101,6 +101,18 @@ fn bundles_upload_verify_cite_and_inspect_from_a_bucket() {
         .output()
         .unwrap());
     assert!(cite.starts_with("@misc{"), "{cite}");
+    let same = ok(s3
+        .provseal(d)
+        .args([
+            "compare",
+            "--trust",
+            "k.pub",
+            "s3://evidence/2024/a.zip",
+            "s3://evidence/2024/a.zip",
+        ])
+        .output()
+        .unwrap());
+    assert!(same.contains("identical"), "{same}");
     let shown = ok(s3
         .provseal(d)
         .args(["inspect", "s3://evidence/2024/a.zip"])

@@ -291,7 +291,7 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
     let opts = verify_options(&a.trust)?;
     let mut sides = Vec::new();
     for path in [&a.original, &a.repost] {
-        let report = verify_one(path, &opts)?;
+        let (report, text) = remote_io::verify_with_text(path, &opts, opts.limits.max_text_bytes)?;
         let (Some(m), Some(id), true) = (
             report.manifest.clone(),
             report.bundle_id.clone(),
@@ -304,13 +304,8 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
             );
             return Ok(ExitCode::from(1));
         };
-        let text_entry = m
-            .file_with_role(FileRole::Text)
-            .map(|f| f.path.clone())
-            .unwrap_or_default();
-        let text = verify::read_entry(path, &text_entry, opts.limits.max_text_bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .ok_or_else(|| format!("{}: the article text cannot be read", path.display()))?;
+        let text =
+            text.ok_or_else(|| format!("{}: the article text cannot be read", path.display()))?;
         let text = String::from_utf8(text)
             .map_err(|_| format!("{}: the article text is not UTF-8", path.display()))?;
         sides.push((m, id, text));

@@ -106,6 +106,32 @@ where
     );
 }
 
+/// Verifies one named bundle and reads its article text (at most `cap`
+/// bytes; `compare`): for an object, from the bytes fetched to verify it.
+pub fn verify_with_text(
+    p: &Path,
+    opts: &VerifyOptions,
+    cap: u64,
+) -> Result<(Report, Option<Vec<u8>>), String> {
+    let text_path = provseal::pack::TEXT_PATH;
+    match uri_of(p) {
+        None if is_remote(p) => Err(bad(p)),
+        None => {
+            let r = provseal::verify::verify_path(p, opts)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            let t = provseal::verify::read_entry(p, text_path, cap)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            Ok((r, t))
+        }
+        Some(uri) => {
+            let s3 = client()?;
+            let size = s3.size(&uri).map_err(|e| e.to_string())?;
+            s3.verify(&uri, size, opts, Some(cap))
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
 /// Verifies one named bundle (`cite`, `inspect`): `Err` when it cannot be
 /// read at all.
 pub fn verify_one(p: &Path, opts: &VerifyOptions) -> Result<Report, String> {
