@@ -20,9 +20,9 @@ pub struct S3Server {
     _tmp: tempfile::TempDir,
 }
 
-fn binary() -> PathBuf {
+fn binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PROVSEAL_S3S_FS") {
-        return PathBuf::from(p);
+        return Some(PathBuf::from(p));
     }
     let on_path = std::env::var_os("PATH")
         .map(|p| {
@@ -32,16 +32,23 @@ fn binary() -> PathBuf {
         })
         .unwrap_or_default();
     let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/s3s-fs"));
-    on_path
-        .into_iter()
-        .chain(home)
-        .find(|p| p.is_file())
-        .expect("s3s-fs is needed for the object-storage tests: cargo install s3s-fs@0.14.1 --features binary --locked (or set PROVSEAL_S3S_FS)")
+    on_path.into_iter().chain(home).find(|p| p.is_file())
 }
 
 impl S3Server {
-    /// Starts a server with the given buckets.
-    pub fn start(buckets: &[&str]) -> S3Server {
+    /// Starts a server with the given buckets; `None` (the test is
+    /// skipped) when s3s-fs is not installed, which fails under CI.
+    pub fn start(buckets: &[&str]) -> Option<S3Server> {
+        let Some(bin) = binary() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install s3s-fs (see .ci/run)"
+            );
+            eprintln!(
+                "skipping: s3s-fs not installed (cargo install s3s-fs@0.14.1 --features binary --locked)"
+            );
+            return None;
+        };
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("data");
         for b in buckets {
@@ -52,7 +59,7 @@ impl S3Server {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(binary())
+        let child = Command::new(bin)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
             .arg(&root)
@@ -65,12 +72,12 @@ impl S3Server {
             assert!(Instant::now() < deadline, "s3s-fs did not start listening");
             std::thread::sleep(Duration::from_millis(50));
         }
-        S3Server {
+        Some(S3Server {
             endpoint: format!("http://127.0.0.1:{port}"),
             root,
             child,
             _tmp: tmp,
-        }
+        })
     }
 
     /// Stops the server: it goes away.
