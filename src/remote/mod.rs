@@ -289,7 +289,7 @@ impl S3 {
     }
 
     /// The objects named by `uri`: the object itself when it exists, else
-    /// every object under it as a prefix whose key ends in `.zip`, in key
+    /// every object below it (as a folder) whose key ends in `.zip`, in key
     /// order.
     pub fn list(&self, uri: &S3Uri) -> Result<Vec<Listed>, RemoteError> {
         let store = self.store(uri)?;
@@ -305,7 +305,9 @@ impl S3 {
                 Err(e) => return Err(e),
             }
         }
-        let prefix = (!uri.key.is_empty()).then(|| ObjectPath::from(uri.key.as_str()));
+        // "Under" a key means below it as a folder: `s3://b/news` lists
+        // `news/…`, not `newsletters/…`.
+        let prefix = (!uri.key.is_empty()).then(|| ObjectPath::from(uri.key.trim_end_matches('/')));
         let metas: Vec<object_store::ObjectMeta> =
             self.run(uri, store.list(prefix.as_ref()).try_collect())?;
         let mut out: Vec<Listed> = metas
