@@ -390,3 +390,101 @@ fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--catalog"));
 }
+
+#[test]
+fn a_bundle_larger_than_memory_reads_streams_through_ranged_gets() {
+    let dir = setup();
+    let d = dir.path();
+    let Some(s3) = S3Server::start(&["big"]) else {
+        return;
+    };
+    // About 6 MB of text: the bundle (source and text) is over 4 MiB, so it
+    // is verified through 8 MiB ranged reads instead of one fetch.
+    let para = "The harbour office said the boats returned before dawn, and the families waited on the pier.\n\n";
+    std::fs::write(
+        d.join("big.txt"),
+        format!("A long report\n\n{}", para.repeat(60_000)),
+    )
+    .unwrap();
+    ok(s3
+        .provseal(d)
+        .args(["pack", "big.txt", "--key", "k.key", "-o", "s3://big/b.zip"])
+        .output()
+        .unwrap());
+    let size = std::fs::metadata(s3.root.join("big/b.zip")).unwrap().len();
+    assert!(size > 8 << 20, "{size} bytes: more than one ranged read");
+    let o = s3
+        .provseal(d)
+        .args(["verify", "--trust", "k.pub", "s3://big/b.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f = s3.root.join("big/b.zip");
+    let mut bytes = std::fs::read(&f).unwrap();
+    let at = bytes.len() - 2_000_000;
+    bytes[at] ^= 0x01;
+    std::fs::write(&f, bytes).unwrap();
+    let o = s3
+        .provseal(d)
+        .args(["verify", "--trust", "k.pub", "s3://big/b.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn capture_writes_to_a_bucket_and_into_an_archive_there() {
+    let dir = setup();
+    let d = dir.path();
+    let Some(s3) = S3Server::start(&["cap"]) else {
+        return;
+    };
+    let site = support::server::start();
+    let url = format!("{}/article", site.base);
+    ok(s3
+        .provseal(d)
+        .args(["capture", &url, "--key", "k.key", "-o", "s3://cap/one.zip"])
+        .output()
+        .unwrap());
+    ok(s3
+        .provseal(d)
+        .args(["verify", "--trust", "k.pub", "s3://cap/one.zip"])
+        .output()
+        .unwrap());
+    let id = ok(s3
+        .provseal(d)
+        .args([
+            "capture",
+            &url,
+            "--key",
+            "k.key",
+            "--into",
+            "s3://cap/arch",
+            "--catalog",
+            "c.sqlite",
+        ])
+        .output()
+        .unwrap());
+    let found: Vec<serde_json::Value> = serde_json::from_str(&ok(s3
+        .provseal(d)
+        .args([
+            "catalog",
+            "search",
+            "--catalog",
+            "c.sqlite",
+            "--json",
+            "--url",
+            &url,
+        ])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["bundle_id"], id.trim());
+    assert!(
+        found[0]["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("s3://cap/arch/")
+    );
+}
