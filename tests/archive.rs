@@ -53,13 +53,6 @@ fn verify(key: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn jsonl(out: &std::process::Output) -> Vec<serde_json::Value> {
-    stdout(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn a_directory_is_walked_and_every_bundle_reported_in_the_same_order_whatever_j() {
     let (_dir, root, key) = archive();

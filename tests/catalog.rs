@@ -186,12 +186,7 @@ fn a_duplicate_capture_is_reported_and_not_stored_twice() {
     assert!(!d.join("arch/2018/05/28").exists());
     assert_eq!(search(d, &[]).len(), 1);
     // catalog add of a copy elsewhere: reported, not added.
-    let stored = std::fs::read_dir(d.join("arch/2018/05/27"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let stored = first_in(&d.join("arch/2018/05/27"));
     std::fs::create_dir(d.join("elsewhere")).unwrap();
     std::fs::copy(&stored, d.join("elsewhere/copy.zip")).unwrap();
     let o = run(d, &["catalog", "add", "--archive", "arch", "elsewhere"]);
@@ -372,12 +367,7 @@ fn catalog_verify_catches_custody_events_cut_off_since_the_last_check() {
     let dir = setup();
     let d = dir.path();
     ok(pack_into(d, 1, "2018-05-27T03:00:00Z", &[]));
-    let stored = std::fs::read_dir(d.join("arch/2018/05/27"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let stored = first_in(&d.join("arch/2018/05/27"));
     let bundle = stored.to_str().unwrap().to_string();
     let attest = |time: &str| {
         ok(run(
@@ -404,4 +394,14 @@ fn catalog_verify_catches_custody_events_cut_off_since_the_last_check() {
     assert!(stdout(&o).contains("E066"), "{}", stdout(&o));
     // A failed check keeps the head known before.
     assert_eq!(search(d, &[])[0]["custody_head"], head.trim());
+}
+
+/// The first entry of a directory (the one bundle a test stored there).
+fn first_in(dir: &Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
 }

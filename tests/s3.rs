@@ -46,13 +46,6 @@ fn pack_to(s3: &S3Server, d: &Path, uri: &str, extra: &[&str]) -> std::process::
         .unwrap()
 }
 
-fn jsonl(out: &std::process::Output) -> Vec<serde_json::Value> {
-    stdout(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn bundles_upload_verify_cite_and_inspect_from_a_bucket() {
     let dir = setup();

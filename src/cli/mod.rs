@@ -122,6 +122,16 @@ fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
     s.key.as_deref().map(keys::read_private).transpose()
 }
 
+/// The `-o OUT` of pack and capture, if given, refused up front when it
+/// exists and `--force` was not given.
+fn out_target(out: Option<PathBuf>, force: bool) -> Result<Option<OutArgs>, String> {
+    let out = out.map(|out| OutArgs { out, force });
+    if let Some(o) = &out {
+        refuse_existing(o)?;
+    }
+    Ok(out)
+}
+
 fn refuse_existing(o: &OutArgs) -> Result<(), String> {
     if !o.force && remote_io::exists(&o.out)? {
         return Err(format!(
@@ -184,14 +194,8 @@ fn pack_cmd(a: PackArgs) -> CliResult {
             "pack needs an input and -o OUT or --into ARCHIVE (or --batch JOBS.jsonl)".into(),
         );
     };
-    let out = a.out.clone().map(|out| OutArgs {
-        out,
-        force: a.force,
-    });
     let captured_at = parse_captured_at(a.captured_at.as_deref())?;
-    if let Some(o) = &out {
-        refuse_existing(o)?;
-    }
+    let out = out_target(a.out.clone(), a.force)?;
     let (bytes, name_hint, method) = read_input(&input)?;
     let req = PackRequest {
         input: bytes,
@@ -217,13 +221,7 @@ fn pack_cmd(a: PackArgs) -> CliResult {
 
 fn capture_cmd(a: CaptureArgs) -> CliResult {
     let key = signing_key(&a.sign)?;
-    let out = a.out.clone().map(|out| OutArgs {
-        out,
-        force: a.force,
-    });
-    if let Some(o) = &out {
-        refuse_existing(o)?;
-    }
+    let out = out_target(a.out.clone(), a.force)?;
     if !a.tsa.tsa.is_empty() && key.is_none() {
         return Err("--tsa stamps the bundle's signature: give --key".into());
     }
@@ -241,7 +239,7 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
         also.push(provseal::capture::fetch(url, &opts, &clock).map_err(|e| e.to_string())?);
     }
     let captured_at = fetched.last().retrieved_at;
-    let packed = provseal::pack_capture::pack_captures(
+    let mut packed = provseal::pack_capture::pack_captures(
         &fetched,
         &also,
         &a.meta.into_overrides(),
@@ -249,7 +247,6 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
         key.as_ref(),
     )
     .map_err(|e| format!("{}: {e}", a.url))?;
-    let mut packed = packed;
     packed.bytes = stamping::stamp_packed(&a.tsa, packed.bytes)?;
     deliver(
         out.as_ref(),

@@ -66,3 +66,11 @@ pub fn pack_ok(dir: &Path, key: &Path, input: &Path, out: &str, extra: &[&str]) 
 pub fn example() -> PathBuf {
     repo_path("examples/article.txt")
 }
+
+/// The lines of `--format jsonl` output, parsed.
+pub fn jsonl(out: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
