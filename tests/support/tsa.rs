@@ -83,10 +83,15 @@ pub fn start(cert: TsaCert) -> Tsa {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/tsr", listener.local_addr().unwrap());
     let serve_dir = dir.clone();
+    // `openssl ts -reply` reads and rewrites the serial file: two at once
+    // can fail, so one reply is made at a time, as a real TSA serialises
+    // its serial numbers.
+    let serial = std::sync::Arc::new(std::sync::Mutex::new(()));
     thread::spawn(move || {
         for (n, stream) in listener.incoming().enumerate() {
             let Ok(mut stream) = stream else { continue };
             let dir = serve_dir.clone();
+            let serial = serial.clone();
             thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut len = 0usize;
@@ -106,6 +111,7 @@ pub fn start(cert: TsaCert) -> Tsa {
                 let q = dir.join(format!("q{n}.tsq"));
                 let r = dir.join(format!("r{n}.tsr"));
                 std::fs::write(&q, &query).unwrap();
+                let guard = serial.lock().unwrap_or_else(|p| p.into_inner());
                 let ok = Command::new("openssl")
                     .args(["ts", "-reply", "-config", "tsa.cnf", "-queryfile"])
                     .arg(&q)
@@ -114,6 +120,7 @@ pub fn start(cert: TsaCert) -> Tsa {
                     .current_dir(&dir)
                     .output()
                     .is_ok_and(|o| o.status.success());
+                drop(guard);
                 let body = if ok {
                     std::fs::read(&r).unwrap()
                 } else {
