@@ -256,11 +256,52 @@ where
     );
 }
 
+/// Lets at most `n` threads at a time through [`Gate::run`]. A run over
+/// objects in a bucket uses many threads so that many requests are in
+/// flight, and this keeps the verifying itself, which is CPU work, to the
+/// `-j` the user asked for.
+#[derive(Debug)]
+pub struct Gate {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Gate {
+    /// A gate for `n` threads at a time (at least one).
+    pub fn new(n: usize) -> Gate {
+        Gate {
+            free: std::sync::Mutex::new(n.max(1)),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Runs `f` once fewer than `n` other threads are inside.
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        {
+            let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+            while *free == 0 {
+                free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+            }
+            *free -= 1;
+        }
+        // Released on the way out even if `f` panics.
+        struct Release<'a>(&'a Gate);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                self.0.freed.notify_one();
+            }
+        }
+        let _release = Release(self);
+        f()
+    }
+}
+
 /// Runs `work` on every item on `jobs` threads (at least one) and hands
 /// each result to `sink` on the calling thread, in item order, as soon as
 /// it and every earlier one are done. Items are handed out in order too,
-/// so results held back for ordering never exceed what the threads have in
-/// flight, however many items there are.
+/// so a result waits only on slower items before it, and what is held
+/// back meanwhile is results, never the items' bytes.
 pub fn for_each_in_order<T, R, W, S>(items: &[T], jobs: usize, work: W, mut sink: S)
 where
     T: Sync,
@@ -307,6 +348,29 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gate_lets_through_at_most_its_number() {
+        let gate = Gate::new(2);
+        let inside = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let items: Vec<u32> = (0..64).collect();
+        for_each_in_order(
+            &items,
+            8,
+            |_| {
+                gate.run(|| {
+                    let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                })
+            },
+            |_, _| {},
+        );
+        let most = most.into_inner();
+        assert!((1..=2).contains(&most), "{most} inside at once");
+    }
 
     #[test]
     fn results_come_in_item_order_whatever_the_threads() {

@@ -20,6 +20,12 @@ pub struct Cli {
     /// Seconds to wait for each object-store request before failing it.
     #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS")]
     pub s3_timeout: u64,
+    /// Object-store requests kept in flight when verifying s3:// objects;
+    /// -j still bounds the verifying itself. Each holds at most one bundle
+    /// of up to 4 MiB in memory (larger ones are read in 8 MiB ranges).
+    #[arg(long, global = true, default_value_t = 64, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub s3_requests: u16,
 }
 
 #[derive(Debug, Subcommand)]

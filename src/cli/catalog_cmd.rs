@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{SecondsFormat, Utc};
-use provseal::batch::{self, Candidate};
+use provseal::batch::{self, Candidate, Gate};
 use provseal::catalog::{self, Added, Catalog, Check, Query, Record, layout};
 use provseal::pack::{self, TEXT_PATH};
 use provseal::verify::{self, State, VerifyOptions};
@@ -85,23 +85,24 @@ fn codes_of(r: &verify::Report) -> String {
 
 /// Verifies one bundle, local or remote, and reads its article text for
 /// the full-text index (from the bytes already fetched, for an object).
-fn checked_with_text(c: &Candidate, opts: &VerifyOptions) -> (batch::Checked, String) {
+fn checked_with_text(c: &Candidate, opts: &VerifyOptions, cpu: &Gate) -> (batch::Checked, String) {
     let text = |t: Option<Vec<u8>>| {
         t.map(|t| String::from_utf8_lossy(&t).into_owned())
             .unwrap_or_default()
     };
     match remote_io::uri_of(&c.path) {
-        None => {
+        None => cpu.run(|| {
             let checked = batch::verify_file(&c.path, opts);
             let t = verify::read_entry(&c.path, TEXT_PATH, MAX_INDEXED_TEXT)
                 .ok()
                 .flatten();
             (checked, text(t))
-        }
+        }),
         Some(uri) => {
             let start = std::time::Instant::now();
             let got = remote_io::client().and_then(|s3| {
-                s3.verify(&uri, c.size, opts, Some(MAX_INDEXED_TEXT))
+                let fetched = remote_io::fetch(s3, &uri, c.size)?;
+                cpu.run(|| s3.verify_fetched(&uri, &fetched, opts, Some(MAX_INDEXED_TEXT)))
                     .map_err(|e| e.to_string())
             });
             match got {
@@ -124,10 +125,11 @@ fn add_all(
 ) -> Result<(usize, usize), String> {
     let (mut added, mut refused) = (0, 0);
     let mut failure = None;
+    let cpu = Gate::new(threads);
     batch::for_each_in_order(
         found,
-        threads,
-        |c| checked_with_text(c, opts),
+        remote_io::threads_for(found.iter().map(|c| c.path.as_path()), threads),
+        |c| checked_with_text(c, opts, &cpu),
         |i, (checked, text)| {
             let c = &found[i];
             if failure.is_some() {
@@ -321,9 +323,11 @@ fn fixity(
     let mut failure = None;
     // Each bundle is verified against the custody head recorded for it, so
     // events cut off the end of its chain since are caught (E066).
+    let cpu = Gate::new(threads);
+    let paths: Vec<PathBuf> = due.iter().map(|(l, _)| resolve(l, &archive)).collect();
     batch::for_each_in_order(
         &due,
-        threads,
+        remote_io::threads_for(paths.iter().map(PathBuf::as_path), threads),
         |(location, head)| {
             let mut o = opts.clone();
             o.custody_head = head.clone();
@@ -331,7 +335,7 @@ fn fixity(
                 path: resolve(location, &archive),
                 size: 0,
             };
-            remote_io::check(&c, &o)
+            remote_io::check(&c, &o, &cpu)
         },
         |i, checked| {
             if failure.is_some() {

@@ -47,7 +47,7 @@ pub(crate) fn emit(text: &str) -> Result<(), String> {
 pub type CliResult = Result<ExitCode, String>;
 
 pub fn run(cli: Cli) -> CliResult {
-    remote_io::configure(cli.endpoint, cli.s3_timeout);
+    remote_io::configure(cli.endpoint, cli.s3_timeout, usize::from(cli.s3_requests));
     match cli.command {
         Command::Key(k) => keys::run(k),
         Command::Trust(t) => trust_cmd::run(t),

@@ -6,19 +6,54 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use provseal::batch::{self, Candidate, Checked, Discovery};
+use provseal::batch::{self, Candidate, Checked, Discovery, Gate};
 use provseal::remote::{RemoteError, S3, S3Config, S3Uri};
 use provseal::verify::{Report, VerifyOptions};
 
 static CONFIG: OnceLock<S3Config> = OnceLock::new();
 static CLIENT: OnceLock<Result<S3, String>> = OnceLock::new();
+static REQUESTS: OnceLock<usize> = OnceLock::new();
+static FETCHING: OnceLock<Gate> = OnceLock::new();
 
-/// Sets the endpoint and timeout for the run (before any use).
-pub fn configure(endpoint: Option<String>, timeout_secs: u64) {
+/// Sets the endpoint, the timeout and the requests kept in flight for the
+/// run (before any use).
+pub fn configure(endpoint: Option<String>, timeout_secs: u64, requests: usize) {
     let _ = CONFIG.set(S3Config {
         endpoint,
         timeout: Duration::from_secs(timeout_secs.max(1)),
     });
+    let _ = REQUESTS.set(requests.max(1));
+}
+
+fn requests() -> usize {
+    REQUESTS.get().copied().unwrap_or(1)
+}
+
+/// At most `--s3-requests` whole-object fetches at once, whatever the
+/// number of threads.
+fn fetching() -> &'static Gate {
+    FETCHING.get_or_init(|| Gate::new(requests()))
+}
+
+/// Fetches an object for verification within `--s3-requests`.
+pub fn fetch(s3: &S3, uri: &S3Uri, size: u64) -> Result<provseal::remote::Fetched, String> {
+    fetching()
+        .run(|| s3.fetch(uri, size))
+        .map_err(|e| e.to_string())
+}
+
+/// Threads for a run over `paths` with `jobs` for the CPU: when any is an
+/// object, enough for `--s3-requests` fetches in flight. Verifying an
+/// object from a bucket is mostly waiting on one GET, so `jobs` threads
+/// alone would leave both the CPU and the network idle; the threads beyond
+/// `jobs` wait on the network, and a [`Gate`] of `jobs` keeps the
+/// verifying to `jobs` at a time.
+pub fn threads_for<'a>(paths: impl IntoIterator<Item = &'a Path>, jobs: usize) -> usize {
+    if paths.into_iter().any(is_remote) {
+        jobs.max(requests())
+    } else {
+        jobs
+    }
 }
 
 /// The run's client.
@@ -73,35 +108,35 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovery, String> {
     Ok(found)
 }
 
-/// Verifies one bundle, local or remote; a remote object that cannot be
-/// read is an unreadable bundle (E001), as a vanished file is.
-pub fn check(c: &Candidate, opts: &VerifyOptions) -> Checked {
+/// Verifies one bundle, local or remote, with the verifying itself inside
+/// `cpu`; a remote object that cannot be read is an unreadable bundle
+/// (E001), as a vanished file is.
+pub fn check(c: &Candidate, opts: &VerifyOptions, cpu: &Gate) -> Checked {
     let Some(uri) = uri_of(&c.path) else {
-        return batch::verify_file(&c.path, opts);
+        return cpu.run(|| batch::verify_file(&c.path, opts));
     };
     let start = std::time::Instant::now();
-    let result = client().map_err(|e| e.to_string()).and_then(|s3| {
-        let size = if c.size > 0 {
-            c.size
-        } else {
-            s3.size(&uri).map_err(|e| e.to_string())?
-        };
-        s3.verify(&uri, size, opts, None)
+    let result = client().and_then(|s3| {
+        // A size of 0 (not listed) makes the fetch find it out.
+        let fetched = fetch(s3, &uri, c.size)?;
+        cpu.run(|| s3.verify_fetched(&uri, &fetched, opts, None))
             .map(|(r, _)| r)
             .map_err(|e| e.to_string())
     });
     batch::checked(result, "object", start)
 }
 
-/// [`batch::verify_all`] for local and remote bundles alike.
+/// [`batch::verify_all`] for local and remote bundles alike, on `jobs`
+/// threads of verifying (see [`threads_for`]).
 pub fn verify_all<F>(bundles: &[Candidate], opts: &VerifyOptions, jobs: usize, mut sink: F)
 where
     F: FnMut(usize, &Candidate, Checked),
 {
+    let cpu = Gate::new(jobs);
     batch::for_each_in_order(
         bundles,
-        jobs,
-        |c| check(c, opts),
+        threads_for(bundles.iter().map(|c| c.path.as_path()), jobs),
+        |c| check(c, opts, &cpu),
         |i, checked| sink(i, &bundles[i], checked),
     );
 }
@@ -123,12 +158,9 @@ pub fn verify_with_text(
                 .map_err(|e| format!("{}: {e}", p.display()))?;
             Ok((r, t))
         }
-        Some(uri) => {
-            let s3 = client()?;
-            let size = s3.size(&uri).map_err(|e| e.to_string())?;
-            s3.verify(&uri, size, opts, Some(cap))
-                .map_err(|e| e.to_string())
-        }
+        Some(uri) => client()?
+            .verify(&uri, 0, opts, Some(cap))
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -138,13 +170,10 @@ pub fn verify_one(p: &Path, opts: &VerifyOptions) -> Result<Report, String> {
     match uri_of(p) {
         None if is_remote(p) => Err(bad(p)),
         None => provseal::verify::verify_path(p, opts).map_err(|e| format!("{}: {e}", p.display())),
-        Some(uri) => {
-            let s3 = client()?;
-            let size = s3.size(&uri).map_err(|e| e.to_string())?;
-            s3.verify(&uri, size, opts, None)
-                .map(|(r, _)| r)
-                .map_err(|e| e.to_string())
-        }
+        Some(uri) => client()?
+            .verify(&uri, 0, opts, None)
+            .map(|(r, _)| r)
+            .map_err(|e| e.to_string()),
     }
 }
 

@@ -216,10 +216,22 @@ impl S3 {
                 "it stopped answering earlier in this run".into(),
             ));
         }
-        let r = self
+        // The client's own timeouts should end every request, but a GET
+        // whose connection was cut mid-body was once seen to wait forever
+        // with no socket and no timer left (tests/s3.rs, about 1 run in
+        // 40). This bound covers a request, its two retries and their
+        // back-off, and turns any such wait into "unreachable".
+        let limit = self.config.timeout.saturating_mul(4);
+        let r = match self
             .rt
-            .block_on(request)
-            .map_err(|e| RemoteError::from_store(uri, e));
+            .block_on(async { tokio::time::timeout(limit, request).await })
+        {
+            Ok(r) => r.map_err(|e| RemoteError::from_store(uri, e)),
+            Err(_) => Err(RemoteError::Unreachable(
+                uri.to_string(),
+                format!("no answer within {} s", limit.as_secs()),
+            )),
+        };
         if matches!(r, Err(RemoteError::Unreachable(..))) {
             self.down.store(true, Ordering::Relaxed);
         }
@@ -355,16 +367,29 @@ impl S3 {
         .map(|b| b.to_vec())
     }
 
-    /// A whole object of at most `cap` bytes.
+    /// A whole object of at most `cap` bytes, in one GET: the size the
+    /// server declares is checked before the body is read, and the body is
+    /// cut off at `cap` whatever it declared.
     pub fn get(&self, uri: &S3Uri, cap: u64) -> Result<Vec<u8>, RemoteError> {
-        let size = self.size(uri)?;
-        if size > cap {
-            return Err(RemoteError::TooLarge(uri.to_string(), size, cap));
-        }
-        if size == 0 {
-            return Ok(Vec::new());
-        }
-        self.get_range(uri, 0..size)
+        let store = self.store(uri)?;
+        let path = ObjectPath::from(uri.key.as_str());
+        let got = self.run(uri, async move {
+            let r = store.get(&path).await?;
+            let declared = r.meta.size;
+            if declared > cap {
+                return Ok(Err(declared));
+            }
+            let mut body = r.into_stream();
+            let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+            while let Some(chunk) = body.try_next().await? {
+                if (out.len() + chunk.len()) as u64 > cap {
+                    return Ok(Err((out.len() + chunk.len()) as u64));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(Ok(out))
+        })?;
+        got.map_err(|size| RemoteError::TooLarge(uri.to_string(), size, cap))
     }
 
     /// Uploads `bytes` as one object. Without `overwrite`, an existing
@@ -384,10 +409,62 @@ impl S3 {
         .map(|_| ())
     }
 
-    /// Verifies the object at `uri` of `size` bytes, streaming it through
-    /// the verifier, and returns the report and, when `text_cap` is given,
-    /// the article text (for indexing). A failure to read the object is an
-    /// `Err`, which callers report as an unreadable bundle (E001).
+    /// Fetches the object at `uri` (of `size` bytes when listed) for
+    /// verification: whole, in one GET, when it is small enough to hold in
+    /// memory, else nothing yet (it is read through ranged GETs as it is
+    /// verified). This is the part of verifying an object that waits on the
+    /// network, so callers can run many at once and keep the CPU for
+    /// [`S3::verify_fetched`].
+    pub fn fetch(&self, uri: &S3Uri, size: u64) -> Result<Fetched, RemoteError> {
+        if size <= SMALL_BUNDLE {
+            match self.get(uri, SMALL_BUNDLE) {
+                Ok(bytes) => return Ok(Fetched::Whole(bytes)),
+                // It grew since it was listed: stream it instead.
+                Err(RemoteError::TooLarge(_, now, _)) => return Ok(Fetched::Ranged(now)),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Fetched::Ranged(size))
+    }
+
+    /// Verifies an object [`S3::fetch`]ed from `uri`, and returns the report
+    /// and, when `text_cap` is given, the article text (for indexing). A
+    /// failure to read the object is an `Err`, which callers report as an
+    /// unreadable bundle (E001).
+    pub fn verify_fetched(
+        &self,
+        uri: &S3Uri,
+        fetched: &Fetched,
+        opts: &VerifyOptions,
+        text_cap: Option<u64>,
+    ) -> Result<(Report, Option<Vec<u8>>), RemoteError> {
+        let io = |e: std::io::Error| RemoteError::Failed(uri.to_string(), e.to_string());
+        match fetched {
+            Fetched::Whole(bytes) => {
+                let len = bytes.len() as u64;
+                let report = verify_reader(&mut Cursor::new(bytes), len, opts).map_err(io)?;
+                let text = text_cap.and_then(|cap| {
+                    crate::appendix::entry_bytes_from(
+                        &mut Cursor::new(bytes),
+                        len,
+                        crate::pack::TEXT_PATH,
+                        cap,
+                    )
+                });
+                Ok((report, text))
+            }
+            Fetched::Ranged(size) => {
+                let mut r = ranged::RangedReader::new(self, uri.clone(), *size);
+                let report = verify_reader(&mut r, *size, opts).map_err(io)?;
+                let text = text_cap.and_then(|cap| {
+                    crate::appendix::entry_bytes_from(&mut r, *size, crate::pack::TEXT_PATH, cap)
+                });
+                Ok((report, text))
+            }
+        }
+    }
+
+    /// [`S3::fetch`] then [`S3::verify_fetched`].
     pub fn verify(
         &self,
         uri: &S3Uri,
@@ -395,28 +472,18 @@ impl S3 {
         opts: &VerifyOptions,
         text_cap: Option<u64>,
     ) -> Result<(Report, Option<Vec<u8>>), RemoteError> {
-        let io = |e: std::io::Error| RemoteError::Failed(uri.to_string(), e.to_string());
-        if size <= SMALL_BUNDLE {
-            let bytes = self.get(uri, SMALL_BUNDLE)?;
-            let report =
-                verify_reader(&mut Cursor::new(&bytes), bytes.len() as u64, opts).map_err(io)?;
-            let text = text_cap.and_then(|cap| {
-                crate::appendix::entry_bytes_from(
-                    &mut Cursor::new(&bytes),
-                    bytes.len() as u64,
-                    crate::pack::TEXT_PATH,
-                    cap,
-                )
-            });
-            return Ok((report, text));
-        }
-        let mut r = ranged::RangedReader::new(self, uri.clone(), size);
-        let report = verify_reader(&mut r, size, opts).map_err(io)?;
-        let text = text_cap.and_then(|cap| {
-            crate::appendix::entry_bytes_from(&mut r, size, crate::pack::TEXT_PATH, cap)
-        });
-        Ok((report, text))
+        let fetched = self.fetch(uri, size)?;
+        self.verify_fetched(uri, &fetched, opts, text_cap)
     }
+}
+
+/// An object as [`S3::fetch`] left it for verification.
+#[derive(Debug)]
+pub enum Fetched {
+    /// All of its bytes (at most [`SMALL_BUNDLE`]).
+    Whole(Vec<u8>),
+    /// Too large to hold: its size, to be read through ranged GETs.
+    Ranged(u64),
 }
 
 #[cfg(test)]
