@@ -1,8 +1,9 @@
 //! Bundles in S3-compatible object storage, against a real server on
-//! loopback (s3s-fs, which checks SigV4): upload and verify, cite and
-//! inspect, a tampered object, a missing object, wrong credentials, a
-//! server that goes away mid-run, sharding a bucket, and an archive kept in
-//! a bucket with its catalog on local disk.
+//! loopback (s3s-fs, which checks SigV4, or the server named by
+//! `PROVSEAL_TEST_S3_ENDPOINT`: see `support/s3.rs`): upload and verify,
+//! cite and inspect, a tampered object, a missing object, wrong
+//! credentials, a server that goes away mid-run, sharding a bucket, and an
+//! archive kept in a bucket with its catalog on local disk.
 
 mod support;
 
@@ -46,6 +47,20 @@ fn pack_to(s3: &S3Server, d: &Path, uri: &str, extra: &[&str]) -> std::process::
         .unwrap()
 }
 
+/// A key pair in a fresh directory, a server, and `n` copies of one bundle
+/// as `many/0….zip` (`width` digits), the first packed there; `None`
+/// when there is no server to test with.
+fn many_copies(n: usize, width: usize) -> Option<(tempfile::TempDir, S3Server, Vec<u8>)> {
+    let dir = setup();
+    let s3 = S3Server::start(&["many"])?;
+    let first = format!("many/{:0width$}.zip", 0);
+    ok(pack_to(&s3, dir.path(), &s3.uri(&first), &[]));
+    let one = s3.read(&first).unwrap();
+    let names: Vec<String> = (1..n).map(|i| format!("many/{i:0width$}.zip")).collect();
+    s3.write_many(&names, &one);
+    Some((dir, s3, one))
+}
+
 #[test]
 fn bundles_upload_verify_cite_and_inspect_from_a_bucket() {
     let dir = setup();
@@ -53,13 +68,14 @@ fn bundles_upload_verify_cite_and_inspect_from_a_bucket() {
     let Some(s3) = S3Server::start(&["evidence"]) else {
         return;
     };
-    let id = ok(pack_to(&s3, d, "s3://evidence/2024/a.zip", &[]));
+    let a = s3.uri("evidence/2024/a.zip");
+    let id = ok(pack_to(&s3, d, &a, &[]));
     assert!(
-        s3.root.join("evidence/2024/a.zip").is_file(),
+        s3.read("evidence/2024/a.zip").is_some(),
         "stored under its key"
     );
     // Never replaced without --force.
-    let again = pack_to(&s3, d, "s3://evidence/2024/a.zip", &[]);
+    let again = pack_to(&s3, d, &a, &[]);
     assert_eq!(again.status.code(), Some(2));
     assert!(
         stderr(&again).contains("already exists"),
@@ -67,52 +83,31 @@ fn bundles_upload_verify_cite_and_inspect_from_a_bucket() {
         stderr(&again)
     );
     // One object, and a prefix.
-    for target in [
-        "s3://evidence/2024/a.zip",
-        "s3://evidence/2024/",
-        "s3://evidence",
-    ] {
+    for target in [a.clone(), s3.uri("evidence/2024/"), s3.uri("evidence")] {
         let o = s3
             .provseal(d)
-            .args(["verify", "--trust", "k.pub", "--format", "jsonl", target])
+            .args(["verify", "--trust", "k.pub", "--format", "jsonl", &target])
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(0), "{target}: {}", stderr(&o));
         let lines = jsonl(&o);
-        assert_eq!(lines[0]["path"], "s3://evidence/2024/a.zip");
+        assert_eq!(lines[0]["path"], a.as_str());
         assert_eq!(lines[0]["bundle_id"], id.trim());
         assert_eq!(lines[0]["state"], "verified-trusted");
     }
     let cite = ok(s3
         .provseal(d)
-        .args([
-            "cite",
-            "s3://evidence/2024/a.zip",
-            "--format",
-            "bibtex",
-            "--trust",
-            "k.pub",
-        ])
+        .args(["cite", &a, "--format", "bibtex", "--trust", "k.pub"])
         .output()
         .unwrap());
     assert!(cite.starts_with("@misc{"), "{cite}");
     let same = ok(s3
         .provseal(d)
-        .args([
-            "compare",
-            "--trust",
-            "k.pub",
-            "s3://evidence/2024/a.zip",
-            "s3://evidence/2024/a.zip",
-        ])
+        .args(["compare", "--trust", "k.pub", &a, &a])
         .output()
         .unwrap());
     assert!(same.contains("identical"), "{same}");
-    let shown = ok(s3
-        .provseal(d)
-        .args(["inspect", "s3://evidence/2024/a.zip"])
-        .output()
-        .unwrap());
+    let shown = ok(s3.provseal(d).args(["inspect", &a]).output().unwrap());
     assert!(shown.contains(id.trim()), "{shown}");
 }
 
@@ -123,22 +118,13 @@ fn a_tampered_or_missing_object_fails_and_wrong_credentials_are_a_clear_error() 
     let Some(s3) = S3Server::start(&["evidence"]) else {
         return;
     };
-    ok(pack_to(&s3, d, "s3://evidence/a.zip", &[]));
-    ok(pack_to(&s3, d, "s3://evidence/b.zip", &[]));
-    let file = s3.root.join("evidence/b.zip");
-    let mut bytes = std::fs::read(&file).unwrap();
-    bytes[300] ^= 0x01;
-    std::fs::write(&file, bytes).unwrap();
+    ok(pack_to(&s3, d, &s3.uri("evidence/a.zip"), &[]));
+    ok(pack_to(&s3, d, &s3.uri("evidence/b.zip"), &[]));
+    s3.flip("evidence/b.zip", 300);
     let o = s3
         .provseal(d)
-        .args([
-            "verify",
-            "--trust",
-            "k.pub",
-            "--format",
-            "jsonl",
-            "s3://evidence/",
-        ])
+        .args(["verify", "--trust", "k.pub", "--format", "jsonl"])
+        .arg(s3.uri("evidence/"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -148,7 +134,8 @@ fn a_tampered_or_missing_object_fails_and_wrong_credentials_are_a_clear_error() 
     // A named object that is not there is a finding, not an empty run.
     let o = s3
         .provseal(d)
-        .args(["verify", "--format", "jsonl", "s3://evidence/gone.zip"])
+        .args(["verify", "--format", "jsonl"])
+        .arg(s3.uri("evidence/gone.zip"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -164,7 +151,8 @@ fn a_tampered_or_missing_object_fails_and_wrong_credentials_are_a_clear_error() 
     let o = s3
         .provseal(d)
         .env("AWS_SECRET_ACCESS_KEY", "wrong")
-        .args(["verify", "s3://evidence/"])
+        .arg("verify")
+        .arg(s3.uri("evidence/"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -174,32 +162,34 @@ fn a_tampered_or_missing_object_fails_and_wrong_credentials_are_a_clear_error() 
         .env("AWS_SECRET_ACCESS_KEY", "wrong")
         .arg("pack")
         .arg(example())
-        .args(["--key", "k.key", "-o", "s3://evidence/c.zip"])
+        .args(["--key", "k.key", "-o"])
+        .arg(s3.uri("evidence/c.zip"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(!s3.root.join("evidence/c.zip").exists());
+    assert!(s3.read("evidence/c.zip").is_none());
 }
 
 #[test]
 fn a_server_that_goes_away_mid_run_gives_findings_not_a_hang() {
-    let dir = setup();
-    let d = dir.path();
-    let Some(mut s3) = S3Server::start(&["many"]) else {
+    let Some((dir, s3, _)) = many_copies(1000, 4) else {
         return;
     };
-    ok(pack_to(&s3, d, "s3://many/0000.zip", &[]));
-    let one = std::fs::read(s3.root.join("many/0000.zip")).unwrap();
-    for n in 1..1000 {
-        std::fs::write(s3.root.join(format!("many/{n:04}.zip")), &one).unwrap();
-    }
+    let d = dir.path();
+    // Through a relay that can be taken away, so that the server goes
+    // away whichever server it is.
+    let relay = s3.proxy();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("provseal"))
         .current_dir(d)
-        .env("AWS_ACCESS_KEY_ID", support::s3::ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", support::s3::SECRET_KEY)
-        .env("AWS_REGION", "us-east-1")
-        .args(["--endpoint", &s3.endpoint, "--s3-timeout", "3"])
-        .args(["verify", "-j", "1", "--format", "jsonl", "s3://many/"])
+        .env("AWS_ACCESS_KEY_ID", &s3.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &s3.secret_key)
+        .env("AWS_REGION", &s3.region)
+        .args(["--endpoint", &relay.endpoint, "--s3-timeout", "3"])
+        // One request at a time, so that most are still to come when the
+        // server goes.
+        .args(["--s3-requests", "1"])
+        .args(["verify", "-j", "1", "--format", "jsonl"])
+        .arg(s3.uri("many/"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -208,7 +198,7 @@ fn a_server_that_goes_away_mid_run_gives_findings_not_a_hang() {
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let first: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["passed"], true);
-    s3.stop();
+    relay.stop();
     let rest: Vec<serde_json::Value> = lines
         .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
         .collect();
@@ -233,17 +223,63 @@ fn a_server_that_goes_away_mid_run_gives_findings_not_a_hang() {
 }
 
 #[test]
-fn shards_of_a_bucket_cover_each_bundle_exactly_once() {
-    let dir = setup();
-    let d = dir.path();
-    let Some(s3) = S3Server::start(&["many"]) else {
+fn requests_in_flight_are_bounded_and_results_stay_in_key_order() {
+    let Some((dir, s3, one)) = many_copies(40, 2) else {
         return;
     };
-    ok(pack_to(&s3, d, "s3://many/00.zip", &[]));
-    let one = std::fs::read(s3.root.join("many/00.zip")).unwrap();
-    for n in 1..12 {
-        std::fs::write(s3.root.join(format!("many/{n:02}.zip")), &one).unwrap();
+    let d = dir.path();
+    let mut broken = one.clone();
+    broken[300] ^= 0x01;
+    s3.write("many/17.zip", &broken);
+    let expected: Vec<String> = (0..40)
+        .map(|n| s3.uri(&format!("many/{n:02}.zip")))
+        .collect();
+    for (requests, jobs) in [(1, 2), (6, 1)] {
+        let relay = s3.proxy();
+        let o = s3
+            .provseal_at(d, &relay.endpoint)
+            .args(["--s3-requests", &requests.to_string()])
+            .args(["verify", "-j", &jobs.to_string(), "--format", "jsonl"])
+            .arg(s3.uri("many/"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let bundles: Vec<serde_json::Value> = jsonl(&o)
+            .into_iter()
+            .filter(|l| l["record"] == "bundle")
+            .collect();
+        let paths: Vec<&str> = bundles
+            .iter()
+            .map(|l| l["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, expected, "in key order");
+        let failed: Vec<&str> = bundles
+            .iter()
+            .filter(|l| l["passed"] == false)
+            .map(|l| l["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(failed, [s3.uri("many/17.zip")]);
+        // One more than the requests in flight: the HTTP client hands a
+        // finished connection back to its pool a moment after the body is
+        // read, so the next request may open another. Without the bound,
+        // each of the 40 would have its own.
+        let most = relay.most_at_once();
+        assert!(
+            most <= requests + 1,
+            "{most} connections with --s3-requests {requests}"
+        );
+        if requests > 1 {
+            assert!(most > 1, "fetches overlap: {most} connection(s)");
+        }
     }
+}
+
+#[test]
+fn shards_of_a_bucket_cover_each_bundle_exactly_once() {
+    let Some((dir, s3, _)) = many_copies(12, 2) else {
+        return;
+    };
+    let d = dir.path();
     let mut seen = Vec::new();
     for i in 1..=3 {
         let o = s3
@@ -254,7 +290,7 @@ fn shards_of_a_bucket_cover_each_bundle_exactly_once() {
                 "jsonl",
                 "--shard",
                 &format!("{i}/3"),
-                "s3://many/",
+                &s3.uri("many/"),
             ])
             .output()
             .unwrap();
@@ -263,7 +299,9 @@ fn shards_of_a_bucket_cover_each_bundle_exactly_once() {
         }
     }
     seen.sort();
-    let expected: Vec<String> = (0..12).map(|n| format!("s3://many/{n:02}.zip")).collect();
+    let expected: Vec<String> = (0..12)
+        .map(|n| s3.uri(&format!("many/{n:02}.zip")))
+        .collect();
     assert_eq!(seen, expected);
 }
 
@@ -284,18 +322,15 @@ fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
             "--captured-at",
             "2018-05-27T03:00:00Z",
             "--into",
-            "s3://arch/news",
+            &s3.uri("arch/news"),
             "--catalog",
             "cat.sqlite",
         ])
         .output()
         .unwrap());
     let hex = id.trim().strip_prefix("sha256:").unwrap();
-    assert!(
-        s3.root
-            .join(format!("arch/news/2018/05/27/{hex}.zip"))
-            .is_file()
-    );
+    let stored = format!("arch/news/2018/05/27/{hex}.zip");
+    assert!(s3.read(&stored).is_some(), "stored under the layout");
     // The same page again: reported, not stored twice.
     let again = s3
         .provseal(d)
@@ -307,7 +342,7 @@ fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
             "--captured-at",
             "2018-05-28T03:00:00Z",
             "--into",
-            "s3://arch/news",
+            &s3.uri("arch/news"),
             "--catalog",
             "cat.sqlite",
         ])
@@ -321,20 +356,14 @@ fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
         .unwrap()))
     .unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!(
-        found[0]["location"],
-        format!("s3://arch/news/2018/05/27/{hex}.zip")
-    );
+    assert_eq!(found[0]["location"], s3.uri(&stored));
     // catalog verify reads from the bucket; a damaged object fails it.
     ok(s3
         .provseal(d)
         .args(["catalog", "verify", "--catalog", "cat.sqlite"])
         .output()
         .unwrap());
-    let f = s3.root.join(format!("arch/news/2018/05/27/{hex}.zip"));
-    let mut bytes = std::fs::read(&f).unwrap();
-    bytes[100] ^= 0x01;
-    std::fs::write(&f, bytes).unwrap();
+    s3.flip(&stored, 100);
     let o = s3
         .provseal(d)
         .args(["catalog", "verify", "--catalog", "cat.sqlite"])
@@ -342,21 +371,16 @@ fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     // catalog add over a prefix, into another catalog; --archive s3:// needs --catalog.
-    ok(pack_to(&s3, d, "s3://arch/other/b.zip", &[]));
+    ok(pack_to(&s3, d, &s3.uri("arch/other/b.zip"), &[]));
     let o = s3
         .provseal(d)
-        .args([
-            "catalog",
-            "add",
-            "--catalog",
-            "two.sqlite",
-            "s3://arch/other/",
-        ])
+        .args(["catalog", "add", "--catalog", "two.sqlite"])
+        .arg(s3.uri("arch/other/"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).starts_with("added\ts3://arch/other/b.zip"),
+        stdout(&o).starts_with(&format!("added\t{}", s3.uri("arch/other/b.zip"))),
         "{}",
         stdout(&o)
     );
@@ -377,7 +401,8 @@ fn an_archive_in_a_bucket_keeps_its_catalog_on_local_disk() {
     assert_eq!(text.len(), 1, "the article text of an object is indexed");
     let o = s3
         .provseal(d)
-        .args(["catalog", "rebuild", "--archive", "s3://arch/other"])
+        .args(["catalog", "rebuild", "--archive"])
+        .arg(s3.uri("arch/other"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -401,25 +426,24 @@ fn a_bundle_larger_than_memory_reads_streams_through_ranged_gets() {
     .unwrap();
     ok(s3
         .provseal(d)
-        .args(["pack", "big.txt", "--key", "k.key", "-o", "s3://big/b.zip"])
+        .args(["pack", "big.txt", "--key", "k.key", "-o"])
+        .arg(s3.uri("big/b.zip"))
         .output()
         .unwrap());
-    let size = std::fs::metadata(s3.root.join("big/b.zip")).unwrap().len();
+    let size = s3.read("big/b.zip").unwrap().len();
     assert!(size > 8 << 20, "{size} bytes: more than one ranged read");
     let o = s3
         .provseal(d)
-        .args(["verify", "--trust", "k.pub", "s3://big/b.zip"])
+        .args(["verify", "--trust", "k.pub"])
+        .arg(s3.uri("big/b.zip"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let f = s3.root.join("big/b.zip");
-    let mut bytes = std::fs::read(&f).unwrap();
-    let at = bytes.len() - 2_000_000;
-    bytes[at] ^= 0x01;
-    std::fs::write(&f, bytes).unwrap();
+    s3.flip("big/b.zip", -2_000_000);
     let o = s3
         .provseal(d)
-        .args(["verify", "--trust", "k.pub", "s3://big/b.zip"])
+        .args(["verify", "--trust", "k.pub"])
+        .arg(s3.uri("big/b.zip"))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -436,12 +460,19 @@ fn capture_writes_to_a_bucket_and_into_an_archive_there() {
     let url = format!("{}/article", site.base);
     ok(s3
         .provseal(d)
-        .args(["capture", &url, "--key", "k.key", "-o", "s3://cap/one.zip"])
+        .args([
+            "capture",
+            &url,
+            "--key",
+            "k.key",
+            "-o",
+            &s3.uri("cap/one.zip"),
+        ])
         .output()
         .unwrap());
     ok(s3
         .provseal(d)
-        .args(["verify", "--trust", "k.pub", "s3://cap/one.zip"])
+        .args(["verify", "--trust", "k.pub", &s3.uri("cap/one.zip")])
         .output()
         .unwrap());
     let id = ok(s3
@@ -452,7 +483,7 @@ fn capture_writes_to_a_bucket_and_into_an_archive_there() {
             "--key",
             "k.key",
             "--into",
-            "s3://cap/arch",
+            &s3.uri("cap/arch"),
             "--catalog",
             "c.sqlite",
         ])
@@ -478,6 +509,6 @@ fn capture_writes_to_a_bucket_and_into_an_archive_there() {
         found[0]["location"]
             .as_str()
             .unwrap()
-            .starts_with("s3://cap/arch/")
+            .starts_with(&s3.uri("cap/arch/"))
     );
 }
