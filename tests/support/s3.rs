@@ -295,7 +295,7 @@ pub struct Proxy {
     gone: Arc<AtomicBool>,
     open: Arc<Mutex<Vec<TcpStream>>>,
     port: u16,
-    /// Connections open now, and the most ever open at once.
+    /// Requests in flight now, and the most ever in flight at once.
     load: Arc<(AtomicUsize, AtomicUsize)>,
 }
 
@@ -317,18 +317,25 @@ impl Proxy {
                 let Ok(server) = TcpStream::connect(&target) else {
                     continue;
                 };
-                let mut held = o.lock().unwrap();
-                held.push(client.try_clone().unwrap());
-                held.push(server.try_clone().unwrap());
-                drop(held);
-                let now = l.0.fetch_add(1, Ordering::SeqCst) + 1;
-                l.1.fetch_max(now, Ordering::SeqCst);
+                {
+                    // Checked under the lock that `stop` drains with, so a
+                    // connection made while it stops is cut too.
+                    let mut held = o.lock().unwrap();
+                    if g.load(Ordering::SeqCst) {
+                        let _ = client.shutdown(Shutdown::Both);
+                        let _ = server.shutdown(Shutdown::Both);
+                        break;
+                    }
+                    held.push(client.try_clone().unwrap());
+                    held.push(server.try_clone().unwrap());
+                }
                 relay(
                     client.try_clone().unwrap(),
                     server.try_clone().unwrap(),
-                    Some(l.clone()),
+                    Direction::Up,
+                    l.clone(),
                 );
-                relay(server, client, None);
+                relay(server, client, Direction::Down, l.clone());
             }
         });
         Proxy {
@@ -340,11 +347,11 @@ impl Proxy {
         }
     }
 
-    /// The most connections that were open through the relay at once. A
-    /// client that keeps connections alive opens a new one only when all
-    /// its open ones are busy, so this is the most requests it had in
-    /// flight at once.
-    pub fn most_at_once(&self) -> usize {
+    /// The most requests that were in flight through the relay at once,
+    /// each counted from the first byte of the request to the first byte
+    /// of its response: a span inside the client's own, so this is never
+    /// more than the client had in flight.
+    pub fn most_in_flight(&self) -> usize {
         self.load.1.load(Ordering::SeqCst)
     }
 
@@ -360,24 +367,55 @@ impl Proxy {
     }
 }
 
-/// Copies `from` to `to` until `from` closes; `closing` counts the
-/// connection closed then.
-fn relay(mut from: TcpStream, mut to: TcpStream, closing: Option<Arc<(AtomicUsize, AtomicUsize)>>) {
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    /// Client to server: requests.
+    Up,
+    /// Server to client: responses.
+    Down,
+}
+
+/// Copies `from` to `to` until `from` closes, counting requests in
+/// `load`. HTTP/1.1 clients send a request only once the previous response
+/// on the connection is complete, so a read that starts with a method
+/// starts a request and one that starts with `HTTP/1.` starts a response.
+fn relay(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    direction: Direction,
+    load: Arc<(AtomicUsize, AtomicUsize)>,
+) {
     std::thread::spawn(move || {
         let mut buf = [0u8; 64 * 1024];
         loop {
             match from.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    if to.write_all(&buf[..n]).is_err() {
+                    let chunk = &buf[..n];
+                    match direction {
+                        Direction::Up
+                            if ["GET ", "HEAD ", "PUT ", "POST ", "DELETE "]
+                                .iter()
+                                .any(|m| chunk.starts_with(m.as_bytes())) =>
+                        {
+                            let now = load.0.fetch_add(1, Ordering::SeqCst) + 1;
+                            load.1.fetch_max(now, Ordering::SeqCst);
+                        }
+                        Direction::Down if chunk.starts_with(b"HTTP/1.") => {
+                            let _ = load
+                                .0
+                                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
+                                    v.checked_sub(1)
+                                });
+                        }
+                        _ => {}
+                    }
+                    if to.write_all(chunk).is_err() {
                         break;
                     }
                 }
             }
         }
         let _ = to.shutdown(Shutdown::Write);
-        if let Some(load) = closing {
-            load.0.fetch_sub(1, Ordering::SeqCst);
-        }
     });
 }
