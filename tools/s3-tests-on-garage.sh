@@ -2,7 +2,7 @@
 # Runs provseal's object-storage tests (tests/s3.rs) against a Garage
 # server on loopback instead of s3s-fs.
 #
-#   tools/s3-tests-on-garage.sh [GARAGE-BINARY]
+#   tools/s3-tests-on-garage.sh [GARAGE-BINARY [TEST-NAME-FILTER ...]]
 #
 # GARAGE-BINARY defaults to `garage` on the PATH
 # (`cargo install garage --locked` builds it, about 9 minutes on 2 cores).
@@ -13,6 +13,7 @@
 # `cargo test --test s3`.
 set -eu
 G=${1:-garage}
+[ "$#" -gt 0 ] && shift
 command -v "$G" >/dev/null 2>&1 || { echo "no garage binary: $G" >&2; exit 2; }
 here=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d)
@@ -60,4 +61,4 @@ export PROVSEAL_TEST_S3_BUCKET=provseal-tests
 export PROVSEAL_TEST_S3_REGION=garage
 echo "garage $("$G" --version 2>/dev/null | head -1) on $PROVSEAL_TEST_S3_ENDPOINT, bucket provseal-tests"
 cd "$here"
-cargo test --test s3
+cargo test --test s3 -- "$@"

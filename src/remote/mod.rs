@@ -119,17 +119,24 @@ impl RemoteError {
             }
             other => {
                 // SigV4 mismatches come back as 403 inside generic errors
-                // from some servers: name them for what they are.
+                // from some servers: name them for what they are. The text
+                // holds the request's URL, whose key may say anything
+                // ("0403.zip"), so only the rest of it is read.
                 let text = other.to_string();
-                if text.contains("403")
-                    || text.contains("SignatureDoesNotMatch")
-                    || text.contains("InvalidAccessKeyId")
-                    || text.contains("AccessDenied")
+                let said = text
+                    .split_whitespace()
+                    .filter(|w| !w.contains("://"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if said.contains("status code: 403")
+                    || said.contains("SignatureDoesNotMatch")
+                    || said.contains("InvalidAccessKeyId")
+                    || said.contains("AccessDenied")
                 {
                     RemoteError::Denied(u, text)
-                } else if text.contains("error sending request")
-                    || text.contains("timed out")
-                    || text.contains("connection")
+                } else if said.contains("error sending request")
+                    || said.contains("timed out")
+                    || said.contains("connection")
                 {
                     RemoteError::Unreachable(u, text)
                 } else {
@@ -489,6 +496,37 @@ pub enum Fetched {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_are_named_by_what_the_server_said_not_by_the_key() {
+        let uri = S3Uri::parse("s3://b/many/0403.zip").unwrap();
+        let generic = |text: &str| object_store::Error::Generic {
+            store: "S3",
+            source: text.to_string().into(),
+        };
+        let url = "http://127.0.0.1:9000/b/many/0403.zip";
+        let cut = generic(&format!(
+            "Error performing GET {url} in 250ms, after 2 retries - HTTP error: error sending request"
+        ));
+        assert!(matches!(
+            RemoteError::from_store(&uri, cut),
+            RemoteError::Unreachable(..)
+        ));
+        let refused = generic(&format!(
+            "Error performing GET {url} in 3ms - Server returned non-2xx status code: 403 Forbidden: <Code>SignatureDoesNotMatch</Code>"
+        ));
+        assert!(matches!(
+            RemoteError::from_store(&uri, refused),
+            RemoteError::Denied(..)
+        ));
+        let odd = generic(&format!(
+            "Error performing GET {url}/connection-timed-out.zip in 3ms - Server returned non-2xx status code: 500 Internal Server Error"
+        ));
+        assert!(matches!(
+            RemoteError::from_store(&uri, odd),
+            RemoteError::Failed(..)
+        ));
+    }
 
     #[test]
     fn uris_parse_and_join() {
