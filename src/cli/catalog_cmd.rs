@@ -324,18 +324,20 @@ fn fixity(
     // Each bundle is verified against the custody head recorded for it, so
     // events cut off the end of its chain since are caught (E066).
     let cpu = Gate::new(threads);
-    let paths: Vec<PathBuf> = due.iter().map(|(l, _)| resolve(l, &archive)).collect();
+    let work: Vec<(Candidate, &Option<String>)> = due
+        .iter()
+        .map(|(location, head)| {
+            let path = resolve(location, &archive);
+            (Candidate { path, size: 0 }, head)
+        })
+        .collect();
     batch::for_each_in_order(
-        &due,
-        remote_io::threads_for(paths.iter().map(PathBuf::as_path), threads),
-        |(location, head)| {
+        &work,
+        remote_io::threads_for(work.iter().map(|(c, _)| c.path.as_path()), threads),
+        |(c, head)| {
             let mut o = opts.clone();
-            o.custody_head = head.clone();
-            let c = Candidate {
-                path: resolve(location, &archive),
-                size: 0,
-            };
-            remote_io::check(&c, &o, &cpu)
+            o.custody_head = (*head).clone();
+            remote_io::check(c, &o, &cpu)
         },
         |i, checked| {
             if failure.is_some() {
