@@ -416,8 +416,8 @@ impl S3 {
         .map(|_| ())
     }
 
-    /// Fetches the object at `uri` (of `size` bytes when listed) for
-    /// verification: whole, in one GET, when it is small enough to hold in
+    /// Fetches the object at `uri` (of `size` bytes when listed, 0 when not
+    /// known) for verification: whole, in one GET, when it is small enough to hold in
     /// memory, else nothing yet (it is read through ranged GETs as it is
     /// verified). This is the part of verifying an object that waits on the
     /// network, so callers can run many at once and keep the CPU for
