@@ -1,8 +1,9 @@
 //! The archive catalog (`spec/catalog-v1.md`): an SQLite index of the
 //! bundles an archive holds, for "did we already capture this URL?" and
 //! "what do we hold from this outlet in May 2018?". It is only an index:
-//! every row is rebuilt from the bundles by [`Catalog::rebuild_from`], so
-//! losing the database loses nothing.
+//! every row can be rebuilt from the bundles alone (`provseal catalog
+//! rebuild` adds each verified bundle to a fresh catalog with
+//! [`Catalog::add`]), so losing the database loses nothing.
 //!
 //! Several processes may write at once (two `pack --into` runs): the
 //! database is in WAL mode, every change is one transaction, and a writer
