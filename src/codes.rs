@@ -122,6 +122,9 @@ codes! {
     KeyNotValidAtSigning = ("E042", Error, 6, "8.2", "With a trust store, the signer's key was within its validity window (not_before, not_after) at signing time.");
     /// The signer's key had been revoked when the bundle says it was signed.
     SignedAfterRevocation = ("E043", Error, 6, "8.2", "With a trust store, the signer's key had not been revoked at signing time.");
+    /// The signer's key was revoked after the time the bundle claims, and
+    /// no trusted timestamp proves the signature predates the revocation.
+    RevokedKeyTimeUnproven = ("E044", Error, 6, "8.2", "With a trust store, a signature by a key that has been revoked is accepted only when a trusted timestamp proves it existed before the revocation.");
     /// More entries than the cap.
     TooManyEntries = ("E050", Error, 1, "7", "The archive has at most the capped number of entries.");
     /// The archive is larger than the cap.
@@ -183,6 +186,14 @@ codes! {
     CustodyEventInFuture = ("W007", Warning, 7, "8", "A custody event's time is not later than the verifier's clock.");
     /// Timestamp tokens were not checked against any TSA root.
     TimestampRootNotGiven = ("W008", Warning, 6, "8.3", "Without TSA roots a token's signature shows integrity, not that a trusted authority attests its time.");
+    /// A text value carries control, bidirectional or invisible format
+    /// characters.
+    UnsafeCharacters = ("W009", Warning, 7, "5.4", "Text values of the manifest and custody notes hold no control, bidirectional or invisible format characters.");
+    /// A URL's host mixes scripts or is written in look-alike characters.
+    ConfusableHost = ("W010", Warning, 7, "5.4", "No URL's host mixes scripts beyond the highly restrictive profile of UTS 39 or is written wholly in look-alikes of Latin letters.");
+    /// The signer's key was retired, and only the signer's claim dates the
+    /// signature inside its window.
+    RetiredKeyTimeUnproven = ("W011", Warning, 6, "8.2", "With a trust store, a signature by a key whose window has ended is dated only by the signer's claim unless a trusted timestamp proves it existed by the window's end.");
 }
 
 impl fmt::Display for Code {
@@ -198,6 +209,28 @@ impl Serialize for Code {
 }
 
 impl Code {
+    /// True for codes about the appendix (spec §6.4, §6.5): entries anyone
+    /// holding the bundle can add, whose errors fail the bundle without
+    /// making its signed core `invalid` (spec §8.1).
+    pub fn is_appendix(self) -> bool {
+        matches!(
+            self,
+            Code::AppendixNotInOrder
+                | Code::CustodyEventMalformed
+                | Code::CustodyEventSignatureInvalid
+                | Code::CustodyEventMisbound
+                | Code::CustodyChainBroken
+                | Code::CustodyTimeBackwards
+                | Code::CustodyHeadMissing
+                | Code::AppendixEntryTooLarge
+                | Code::TimestampMalformed
+                | Code::TimestampImprintMismatch
+                | Code::TimestampSignatureInvalid
+                | Code::TimestampNotTsaCertificate
+                | Code::ClaimedTimeContradicted
+        )
+    }
+
     /// True for codes about trust policy rather than about the bundle's
     /// integrity: they fail a run but do not make the bundle invalid.
     pub fn is_policy(self) -> bool {
@@ -207,6 +240,7 @@ impl Code {
                 | Code::Unsigned
                 | Code::KeyNotValidAtSigning
                 | Code::SignedAfterRevocation
+                | Code::RevokedKeyTimeUnproven
                 | Code::TimestampUntrusted
         )
     }

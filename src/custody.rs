@@ -171,6 +171,10 @@ pub enum AttestError {
     /// The note is empty or too long.
     #[error("the note must be non-empty text of at most {MAX_NOTE_BYTES} bytes")]
     BadNote,
+    /// The note holds a control, bidirectional or invisible format
+    /// character: it would be signed, and could make a report lie.
+    #[error("{0}")]
+    UnsafeNote(crate::display::UnsafeValue),
     /// The chain is full.
     #[error("the bundle already holds the most custody events a bundle can ({0})")]
     Full(u64),
@@ -209,6 +213,9 @@ pub fn prepare_event<R: std::io::Read + std::io::Seek>(
         .is_some_and(|n| n.len() > MAX_NOTE_BYTES || n.trim().is_empty())
     {
         return Err(AttestError::BadNote);
+    }
+    if let Some(n) = &note {
+        crate::display::check_clean("--note", n).map_err(AttestError::UnsafeNote)?;
     }
     let mut opts = crate::verify::VerifyOptions::new(time);
     opts.allow_unsigned = true;

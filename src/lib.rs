@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 
 pub mod appendix;
+pub mod atomic;
 pub mod batch;
 pub mod capture;
 pub mod catalog;
@@ -44,6 +45,7 @@ pub mod compare;
 pub mod container;
 pub mod custody;
 pub mod digest;
+pub mod display;
 pub mod extract;
 pub mod finding;
 pub mod manifest;

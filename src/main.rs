@@ -2,6 +2,7 @@
 //! and maps them to the exit codes documented in README.md:
 //! 0 verified, 1 verification failed, 2 usage or operational error.
 
+#[macro_use]
 mod cli;
 
 use std::process::ExitCode;
@@ -13,7 +14,9 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("provseal: {e}");
+            // Errors name files, URLs and values from bundles and pages:
+            // shown on one line, through the one sanitiser.
+            eprintln!("provseal: {}", provseal::display::inline(&e));
             ExitCode::from(2)
         }
     }

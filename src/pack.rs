@@ -1,8 +1,8 @@
 //! Making a bundle from one article: metadata resolution, the manifest, the
 //! canonical archive, and the atomic write.
 
-use std::io::{self, BufWriter, Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Cursor};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
@@ -42,9 +42,10 @@ pub enum PackError {
     /// A metadata value is empty.
     #[error("{0} is empty")]
     Empty(&'static str),
-    /// The output exists and overwriting was not allowed.
-    #[error("{0} already exists (use --force to replace it)")]
-    Exists(PathBuf),
+    /// A value given by the caller holds a control, bidirectional or
+    /// invisible format character, which provseal does not sign.
+    #[error("{0}")]
+    UnsafeText(#[from] crate::display::UnsafeValue),
     /// The input or output failed.
     #[error("{path}: {source}")]
     Io {
@@ -119,12 +120,42 @@ fn check_url(field: &'static str, url: String) -> Result<String, PackError> {
     }
 }
 
+/// Refuses a given value that holds an unsafe character (see
+/// [`crate::display`]): a person's own flag should not carry a terminal
+/// escape into signed evidence, and silently dropping it would sign
+/// something other than what was asked.
+pub fn check_overrides(ov: &Overrides) -> Result<(), PackError> {
+    use crate::display::check_clean;
+    let one = [
+        ("--title", &ov.title),
+        ("--subtitle", &ov.subtitle),
+        ("--publisher", &ov.publisher),
+        ("--section", &ov.section),
+        ("--published", &ov.published),
+        ("--language", &ov.language),
+        ("--original-url", &ov.original_url),
+    ];
+    for (field, v) in one {
+        if let Some(v) = v {
+            check_clean(field, v)?;
+        }
+    }
+    for a in &ov.authors {
+        check_clean("--author", a)?;
+    }
+    for u in &ov.repost_urls {
+        check_clean("--repost-url", u)?;
+    }
+    Ok(())
+}
+
 /// Combines what extraction found with the caller's overrides into the
 /// article record and URL list (spec §5.2 says which wins).
 pub fn resolve_metadata(
     ex: &Extracted,
     ov: &Overrides,
 ) -> Result<(Article, Vec<UrlRecord>), PackError> {
+    check_overrides(ov)?;
     let title = clean(ov.title.clone())
         .or_else(|| clean(ex.title.clone()))
         .ok_or(PackError::NoTitle)?;
@@ -321,53 +352,4 @@ pub(crate) fn file_entry(path: &str, data: &[u8], media_type: &str, role: FileRo
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same
-/// directory, flushed and synced, then renamed into place. Without `force`
-/// an existing file is never replaced, even one that appears mid-write.
-pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), PackError> {
-    write_atomically_with(path, force, |f| {
-        let mut w = BufWriter::new(f);
-        w.write_all(bytes)?;
-        w.flush()
-    })
-}
-
-/// As [`write_atomically`], with the content streamed by `fill` into the
-/// temporary file (which it must flush), so that nothing is held whole in
-/// memory.
-pub fn write_atomically_with(
-    path: &Path,
-    force: bool,
-    fill: impl FnOnce(&std::fs::File) -> io::Result<()>,
-) -> Result<(), PackError> {
-    let io_err = |source| PackError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !force && path.exists() {
-        return Err(PackError::Exists(path.to_path_buf()));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".provseal-")
-        .suffix(".partial")
-        .tempfile_in(&dir)
-        .map_err(io_err)?;
-    fill(tmp.as_file()).map_err(io_err)?;
-    tmp.as_file().sync_all().map_err(io_err)?;
-    if force {
-        tmp.persist(path).map_err(|e| io_err(e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == io::ErrorKind::AlreadyExists {
-                PackError::Exists(path.to_path_buf())
-            } else {
-                io_err(e.error)
-            }
-        })?;
-    }
-    Ok(())
-}
+pub use crate::atomic::write_atomically;

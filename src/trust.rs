@@ -93,6 +93,9 @@ pub enum Standing {
         signer: String,
         /// Set when the key was revoked later: when and why.
         revoked_later: Option<(DateTime<Utc>, String)>,
+        /// The end of the key's window, when it has one: a key retired
+        /// since dates its signatures only by the signer's claim.
+        not_after: Option<DateTime<Utc>>,
     },
     /// The store does not hold the key.
     Unknown,
@@ -134,6 +137,24 @@ pub enum TrustStoreError {
         /// What is wrong.
         problem: String,
     },
+    /// One key listed twice (under one signer or two): which name the
+    /// store gives it, and so whom a signature would be credited to, would
+    /// be the file's order's choice.
+    #[error(
+        "key {key_id} is listed twice (under {first:?} and {second:?}); a key belongs to one signer, once"
+    )]
+    DuplicateKey {
+        /// The key's id.
+        key_id: String,
+        /// The signer it is listed under first.
+        first: String,
+        /// The signer it is listed under again.
+        second: String,
+    },
+    /// A name or reason with a control, bidirectional or invisible
+    /// character, which could make a report show something else.
+    #[error("{0}")]
+    UnsafeText(crate::display::UnsafeValue),
     /// A TSA entry whose certificate cannot be read.
     #[error("tsa {tsa:?}: {problem}")]
     BadTsa {
@@ -207,8 +228,11 @@ impl TrustStore {
         if form.version != TRUST_STORE_VERSION {
             return Err(TrustStoreError::Version(form.version));
         }
-        let mut signers = Vec::with_capacity(form.signers.len());
+        let mut signers: Vec<TrustedSigner> = Vec::with_capacity(form.signers.len());
+        let mut seen: std::collections::HashMap<[u8; 32], String> = Default::default();
         for s in form.signers {
+            crate::display::check_clean("signer name", &s.name)
+                .map_err(TrustStoreError::UnsafeText)?;
             let bad = |problem: String| TrustStoreError::BadKey {
                 signer: s.name.clone(),
                 problem,
@@ -223,6 +247,17 @@ impl TrustStore {
                     .map_err(|_| bad("public_key is not 32 bytes".into()))?;
                 let key = VerifyingKey::from_bytes(&raw)
                     .map_err(|_| bad("public_key is not an Ed25519 key".into()))?;
+                if let Some(first) = seen.insert(raw, s.name.clone()) {
+                    return Err(TrustStoreError::DuplicateKey {
+                        key_id: key_id(&key),
+                        first,
+                        second: s.name.clone(),
+                    });
+                }
+                if let Some(r) = &k.revoked_reason {
+                    crate::display::check_clean("revoked_reason", r)
+                        .map_err(TrustStoreError::UnsafeText)?;
+                }
                 if let Some(id) = &k.key_id
                     && *id != key_id(&key)
                 {
@@ -247,6 +282,8 @@ impl TrustStore {
         }
         let mut tsas = Vec::with_capacity(form.tsas.len());
         for t in form.tsas {
+            crate::display::check_clean("tsa name", &t.name)
+                .map_err(TrustStoreError::UnsafeText)?;
             let mut certs = crate::timestamp::pki::read_certificates(t.certificate.as_bytes())
                 .map_err(|e| TrustStoreError::BadTsa {
                     tsa: t.name.clone(),
@@ -342,6 +379,7 @@ impl TrustStore {
         Standing::Trusted {
             signer,
             revoked_later: k.revoked.clone(),
+            not_after: k.not_after,
         }
     }
 }

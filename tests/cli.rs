@@ -443,6 +443,7 @@ fn verify_json_deserialises_to_the_documented_shape() {
         custody: Vec<Event>,
         custody_head: Option<String>,
         timestamps: Vec<Stamp>,
+        appendix: String,
         citation: Option<Citation>,
     }
     #[derive(serde::Deserialize)]
@@ -505,6 +506,7 @@ fn verify_json_deserialises_to_the_documented_shape() {
             .iter()
             .all(|b| b.custody.is_empty() && b.custody_head.is_none() && b.timestamps.is_empty())
     );
+    assert!(doc.bundles.iter().all(|b| b.appendix == "none"));
     // A bundle with custody events and tokens, in the same shape.
     let vectors = support::repo_path("spec/vectors");
     let with_appendix = provseal()
@@ -522,6 +524,7 @@ fn verify_json_deserialises_to_the_documented_shape() {
     assert_eq!(with_appendix.status.code(), Some(0));
     let appendix: Doc = serde_json::from_slice(&with_appendix.stdout).unwrap();
     let b = &appendix.bundles[0];
+    assert_eq!(b.appendix, "valid");
     assert_eq!(b.custody.len(), 2);
     assert!(
         b.custody

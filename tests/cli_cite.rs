@@ -307,7 +307,8 @@ fn hostile_metadata_is_escaped_in_every_syntax() {
     }
     let bib = stdout(&cite(&bundle, &key, &["--format", "biblatex"]));
     assert!(
-        bib.contains("\\{\\textbackslash{}evil\\}") && bib.contains("100\\%"),
+        bib.contains("\\textbraceleft{}\\textbackslash{}evil\\textbraceright{}")
+            && bib.contains("100\\%"),
         "{bib}"
     );
     let ris = stdout(&cite(&bundle, &key, &["--format", "ris"]));

@@ -431,7 +431,13 @@ fn a_token_over_other_bytes_or_from_a_non_tsa_certificate_fails() {
         &["--trust", "desk.pub", "--tsa-root", &root, "swapped.zip"],
     );
     assert_eq!((code, codes(&r)), (Some(1), vec!["E071"]));
-    assert_eq!(r["state"], "invalid");
+    // A token anyone could have added: the bundle fails, but its signed
+    // core is not called forged (spec §8.1).
+    assert_eq!(r["state"], "verified-trusted");
+    assert_eq!(
+        (&r["appendix"], &r["passed"]),
+        (&"invalid".into(), &false.into())
+    );
     // A certificate without the timeStamping usage: openssl refuses to
     // sign with it, so the TSA answers 500 and pack fails, writing nothing.
     let o = pack(d, "c.zip", &["--tsa", &plain.url]);
@@ -708,7 +714,7 @@ fn a_trusted_timestamp_settles_whether_a_signature_predates_its_keys_revocation(
             "trust", "add-tsa", "--store", "t.toml", "--name", "TSA", &root,
         ],
     ));
-    let message = |revoked: &str| {
+    let judged = |revoked: &str| {
         ok(run(
             d,
             &[
@@ -725,22 +731,20 @@ fn a_trusted_timestamp_settles_whether_a_signature_predates_its_keys_revocation(
         ));
         let o = run(d, &["verify", "--json", "--trust-store", "t.toml", "b.zip"]);
         let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let b = &doc["bundles"][0];
-        assert_eq!(
-            (o.status.code(), codes(b)),
-            (Some(0), vec!["W005"]),
-            "{b:#}"
-        );
-        b["findings"][0]["message"].as_str().unwrap().to_string()
+        let b = doc["bundles"][0].clone();
+        (o.status.code(), b)
     };
-    // Revoked after the claimed time but before the token: only the claim dates it.
-    let m = message("2025-01-01T00:00:00Z");
-    assert!(
-        m.contains("only the signer's claim dates the signature"),
-        "{m}"
-    );
+    // Revoked after the claimed time but before the token: only the claim
+    // dates it, and a thief can claim any time, so it fails (E044).
+    let (code, b) = judged("2025-01-01T00:00:00Z");
+    assert_eq!((code, codes(&b)), (Some(1), vec!["E044"]), "{b:#}");
+    assert_eq!(b["state"], "intact-untrusted");
+    let m = b["findings"][0]["message"].as_str().unwrap();
+    assert!(m.contains("is after the revocation"), "{m}");
     // Revoked after the token too: the token proves it was signed before.
-    let m = message("2099-01-01T00:00:00Z");
+    let (code, b) = judged("2099-01-01T00:00:00Z");
+    assert_eq!((code, codes(&b)), (Some(0), vec!["W005"]), "{b:#}");
+    let m = b["findings"][0]["message"].as_str().unwrap();
     assert!(
         m.contains("a trusted timestamp proves the signature existed at"),
         "{m}"

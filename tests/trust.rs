@@ -94,11 +94,10 @@ fn rotation_revocation_and_signer_names() {
     pack(d, "new.key", "b-new-2026.zip", "2026-01-10T00:00:00Z");
     pack(d, "old.key", "c-old-2026.zip", "2026-01-10T00:00:00Z");
     pack(d, "new.key", "d-new-2025.zip", "2025-06-01T00:00:00Z");
-    assert_eq!(
-        verify(d, "a-old-2024.zip").0,
-        Some(0),
-        "signed before the rotation"
-    );
+    // Signed before the rotation: it stands, with W011 saying that only
+    // the signer's claim dates it inside the retired key's window.
+    let (code, a) = verify(d, "a-old-2024.zip");
+    assert_eq!((code, codes(&a)), (Some(0), vec!["W011".to_string()]));
     assert_eq!(verify(d, "b-new-2026.zip").0, Some(0));
     let (code, c) = verify(d, "c-old-2026.zip");
     assert_eq!((code, codes(&c)), (Some(1), vec!["E042".to_string()]));
@@ -124,8 +123,11 @@ fn rotation_revocation_and_signer_names() {
             .unwrap()
             .contains("laptop stolen")
     );
+    // Signed (it says) before the revocation, but nothing proves it: a
+    // stolen key can write any date, so by default it does not pass.
     let (code, dd) = verify(d, "d-new-2025.zip");
-    assert_eq!((code, codes(&dd)), (Some(0), vec!["W005".to_string()]));
+    assert_eq!((code, codes(&dd)), (Some(1), vec!["E044".to_string()]));
+    assert_eq!(dd["state"], "intact-untrusted");
 
     let listed = trust(d, "list", &[]);
     assert!(listed.starts_with("Coast Newsroom\n"), "{listed}");
@@ -178,4 +180,44 @@ fn rotation_revocation_and_signer_names() {
     );
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already in the trust store"));
+
+    // A store edited by hand that lists a key twice is refused whole: which
+    // signer a signature is credited to must not depend on the file's order.
+    let text = std::fs::read_to_string(d.join("trust.toml")).unwrap();
+    let first_key = text
+        .split("[[signer.key]]")
+        .nth(1)
+        .unwrap()
+        .split("[[")
+        .next()
+        .unwrap()
+        .to_string();
+    let twice = format!("{text}\n[[signer]]\nname = \"Impostor\"\n\n[[signer.key]]{first_key}");
+    std::fs::write(d.join("twice.toml"), twice).unwrap();
+    let o = run(
+        d,
+        &["verify", "--trust-store", "twice.toml", "a-old-2024.zip"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is listed twice"), "{}", stderr(&o));
+    // Names and reasons that could make a report lie are refused.
+    let o = run(
+        d,
+        &[
+            "trust",
+            "add",
+            "--store",
+            "n.toml",
+            "--name",
+            "Desk\u{1b}[2J",
+            "new.pub",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("control character \\u{1b}"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("n.toml").exists());
 }

@@ -6,10 +6,15 @@
 //! `Accept` and `Accept-Encoding: gzip`; only the URL given and its
 //! redirects are contacted.
 
+mod net;
 pub mod warc;
 
+pub use net::is_public;
+
 use std::io::Read;
+
 use std::time::Duration;
+use ureq::unversioned::transport::Connector as _;
 
 use chrono::{DateTime, Utc};
 
@@ -30,7 +35,8 @@ pub const ACCEPT_ENCODING: &str = "gzip";
 /// Limits and choices for one fetch.
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
-    /// Whole-request timeout per hop.
+    /// The whole fetch, every redirect and every body together, ends
+    /// within this time.
     pub timeout: Duration,
     /// Largest body accepted, both as transferred and after gzip decoding.
     pub max_bytes: u64,
@@ -40,6 +46,11 @@ pub struct FetchOptions {
     pub allow_status: Vec<u16>,
     /// Most redirects followed.
     pub max_redirects: usize,
+    /// Follow a redirect to another origin even when its host resolves to
+    /// a loopback, private, link-local or unique-local address. Off by
+    /// default: a page must not be able to turn the capture against the
+    /// capturer's own network.
+    pub allow_private_redirects: bool,
 }
 
 impl Default for FetchOptions {
@@ -50,6 +61,7 @@ impl Default for FetchOptions {
             user_agent: DEFAULT_USER_AGENT.into(),
             allow_status: Vec::new(),
             max_redirects: 10,
+            allow_private_redirects: false,
         }
     }
 }
@@ -61,6 +73,10 @@ pub struct Exchange {
     pub url: String,
     /// Request headers as sent, in order (including `Host`).
     pub request_headers: Vec<(String, String)>,
+    /// The request exactly as it was written to the connection (request
+    /// line and headers); empty when it was not recorded, and the WARC
+    /// then rebuilds it from `request_headers`.
+    pub request_head: Vec<u8>,
     /// HTTP version of the response, e.g. `HTTP/1.1`.
     pub http_version: String,
     /// Response status code.
@@ -158,6 +174,25 @@ pub enum CaptureError {
     /// More redirects than allowed.
     #[error("{0}: more than {1} redirects")]
     TooManyRedirects(String, usize),
+    /// A URL with a user name or password in it: the client would send
+    /// them as an `Authorization` header, which is not evidence to keep.
+    #[error(
+        "{0}: a URL with a user name or password is not captured (they would be sent to the server and kept in the evidence)"
+    )]
+    Credentials(String),
+    /// A redirect to another origin whose host resolves to an address
+    /// that is not public.
+    #[error(
+        "{url}: refused: a redirect to another site whose host {host} resolves to {address}, which is not on the public internet (use --allow-private-redirects to follow it)"
+    )]
+    PrivateRedirect {
+        /// The URL redirected to.
+        url: String,
+        /// Its host.
+        host: String,
+        /// The address refused.
+        address: std::net::IpAddr,
+    },
     /// A redirect without a usable `Location`.
     #[error("{0}: a redirect with no usable Location header")]
     BadRedirect(String),
@@ -212,43 +247,86 @@ fn classify(url: &str, e: ureq::Error, timeout: Duration, stage: Stage) -> Captu
     }
 }
 
+/// The URL without any user name or password, for messages.
+fn without_credentials(u: &url::Url) -> String {
+    let mut u = u.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.to_string()
+}
+
+fn parse_target(url: &str) -> Result<url::Url, CaptureError> {
+    let u = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+        .ok_or_else(|| CaptureError::BadUrl(url.to_string()))?;
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(CaptureError::Credentials(without_credentials(&u)));
+    }
+    Ok(u)
+}
+
 /// Fetches `url`, following redirects by hand so that each hop is recorded.
-/// `clock` gives each response's retrieval time.
+/// `clock` gives each response's retrieval time. The URL given and its
+/// origin may be anywhere; a redirect to another origin must resolve to
+/// public addresses only, unless `allow_private_redirects`.
 pub fn fetch(
     url: &str,
     opts: &FetchOptions,
     clock: &dyn Fn() -> DateTime<Utc>,
 ) -> Result<Fetched, CaptureError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let deadline = std::time::Instant::now() + opts.timeout;
+    let guard = net::Guard::default();
+    let sent = net::Sent::default();
+    let config = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
-        .timeout_global(Some(opts.timeout))
+        .proxy(None)
         .user_agent(opts.user_agent.as_str())
         .accept(ACCEPT)
-        .build()
-        .into();
+        .build();
+    let connector = ureq::unversioned::transport::DefaultConnector::default()
+        .chain(net::Recorder { sent: sent.clone() });
+    let agent = ureq::Agent::with_parts(
+        config,
+        connector,
+        net::GuardedResolver {
+            guard: guard.clone(),
+        },
+    );
     let mut exchanges: Vec<Exchange> = Vec::new();
-    let mut current = url::Url::parse(url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-        .ok_or_else(|| CaptureError::BadUrl(url.to_string()))?;
+    let first = parse_target(url)?;
+    let mut current = first.clone();
     loop {
         let here = current.to_string();
-        let host = match current.port() {
-            Some(p) => format!("{}:{p}", current.host_str().unwrap_or("")),
-            None => current.host_str().unwrap_or("").to_string(),
-        };
-        let request_headers = vec![
-            ("Host".to_string(), host),
-            ("User-Agent".to_string(), opts.user_agent.clone()),
-            ("Accept".to_string(), ACCEPT.to_string()),
-            ("Accept-Encoding".to_string(), ACCEPT_ENCODING.to_string()),
-        ];
-        let mut resp = agent
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(CaptureError::Timeout(here, opts.timeout.as_secs()));
+        }
+        guard.allow_private(opts.allow_private_redirects || current.origin() == first.origin());
+        sent.clear();
+        let call = agent
             .get(here.as_str())
             .header("Accept-Encoding", ACCEPT_ENCODING)
-            .call()
-            .map_err(|e| classify(&here, e, opts.timeout, Stage::Connect))?;
+            .config()
+            .timeout_global(Some(left))
+            .build()
+            .call();
+        let mut resp = match call {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some((host, address)) = guard.refused() {
+                    return Err(CaptureError::PrivateRedirect {
+                        url: here,
+                        host,
+                        address,
+                    });
+                }
+                return Err(classify(&here, e, opts.timeout, Stage::Connect));
+            }
+        };
+        let request_head = sent.take();
+        let request_headers = net::parse_head(&request_head);
         let status = resp.status();
         let http_version = format!("{:?}", resp.version());
         let response_headers: Vec<(String, String)> = resp
@@ -270,6 +348,7 @@ pub fn fetch(
         let exchange = Exchange {
             url: here.clone(),
             request_headers,
+            request_head,
             http_version,
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),
@@ -284,6 +363,9 @@ pub fn fetch(
                 .and_then(|l| current.join(&l).ok())
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
                 .ok_or_else(|| CaptureError::BadRedirect(here.clone()))?;
+            if !next.username().is_empty() || next.password().is_some() {
+                return Err(CaptureError::Credentials(without_credentials(&next)));
+            }
             if exchanges.iter().any(|e| e.url == next.as_str()) {
                 return Err(CaptureError::RedirectLoop(next.to_string()));
             }

@@ -59,7 +59,12 @@ fn record(
     (id, bytes)
 }
 
+/// The request as sent: the recorded bytes when there are any, else the
+/// request rebuilt from its headers.
 fn request_block(e: &Exchange) -> Vec<u8> {
+    if !e.request_head.is_empty() {
+        return e.request_head.clone();
+    }
     let url = url::Url::parse(&e.url).ok();
     let target = url
         .as_ref()
@@ -158,6 +163,7 @@ mod tests {
         let e = Exchange {
             url: "http://127.0.0.1:8080/a?b=1".into(),
             request_headers: vec![("Host".into(), "127.0.0.1:8080".into())],
+            request_head: Vec::new(),
             http_version: "HTTP/1.1".into(),
             status: 200,
             reason: "OK".into(),

@@ -53,8 +53,9 @@ pub enum Added {
     New,
     /// The row for this location was replaced (re-added or re-verified).
     Updated,
-    /// Another location holds a bundle with the same content hash: nothing
-    /// was added. Holds that location and its bundle id.
+    /// Another location holds an intact bundle of the same page (content
+    /// hash) signed by the same key: nothing was added. Holds that location
+    /// and its bundle id.
     Duplicate {
         /// Where the earlier capture is.
         location: String,
@@ -186,8 +187,10 @@ impl Catalog {
     }
 
     /// Adds or replaces the record of a bundle, with its article text for
-    /// full-text search. A bundle whose content hash another location
-    /// already holds is not added unless `allow_duplicate`.
+    /// full-text search. A signed bundle of a page that another location
+    /// already holds, intact and signed by the same key, is not added
+    /// unless `allow_duplicate`; an unsigned bundle, or one by another key,
+    /// is never a duplicate.
     pub fn add(
         &mut self,
         r: &Record,
@@ -218,12 +221,16 @@ impl Catalog {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(CatalogError::from)?;
-        if !allow_duplicate && !r.content_sha256.is_empty() {
+        // A duplicate is the same page sealed by the same key, held intact
+        // (catalog-v1.md §2): a bundle someone else made, unsigned or by
+        // another key, never takes the place of this one.
+        if !allow_duplicate && !r.content_sha256.is_empty() && r.signer_key_id.is_some() {
             let dup: Option<(String, String)> = tx
                 .query_row(
                     "SELECT location, bundle_id FROM bundles \
-                     WHERE content_sha256 = ?1 AND location <> ?2 LIMIT 1",
-                    params![r.content_sha256, r.location],
+                     WHERE content_sha256 = ?1 AND location <> ?2 AND signer_key_id = ?3 \
+                     AND state <> 'invalid' ORDER BY location LIMIT 1",
+                    params![r.content_sha256, r.location, r.signer_key_id],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()
@@ -518,9 +525,9 @@ mod tests {
             captured_at: "2018-05-27T03:00:00Z".into(),
             original_url: Some(url.into()),
             repost_urls: vec!["https://portal.example.net/x?id=1".into()],
-            signer_key_id: None,
+            signer_key_id: Some("sha256:newsroom".into()),
             signer_name: None,
-            state: "intact-unsigned".into(),
+            state: "intact-untrusted".into(),
             passed: true,
             codes: vec!["W004".into()],
             last_verified_at: "2026-01-01T00:00:00.000000Z".into(),
@@ -544,13 +551,26 @@ mod tests {
             c.add(&dup, "", false).unwrap(),
             Added::Duplicate { location, .. } if location == "a.zip"
         ));
+        // The same page made by someone else, or by nobody, is no duplicate:
+        // it is catalogued beside the archive's own.
+        let mut other_key = record("c.zip", "a", "https://example.org/story?id=7");
+        other_key.signer_key_id = Some("sha256:someone-else".into());
+        assert_eq!(c.add(&other_key, "", false).unwrap(), Added::New);
+        let mut unsigned = record("d.zip", "a", "https://example.org/story?id=7");
+        unsigned.signer_key_id = None;
+        assert_eq!(c.add(&unsigned, "", false).unwrap(), Added::New);
+        // And an unsigned one held first does not stop the signed capture.
+        let mut fresh = Catalog::open(&dir.path().join("f.sqlite")).unwrap();
+        assert_eq!(fresh.add(&unsigned, "", false).unwrap(), Added::New);
+        assert_eq!(fresh.add(&a, "", false).unwrap(), Added::New);
         let found = c
             .search(&Query {
                 url: Some("http://example.org/story/?id=7#x".into()),
                 ..Query::default()
             })
             .unwrap();
-        assert_eq!(found, vec![a.clone()]);
+        assert_eq!(found.len(), 3);
+        assert!(found.contains(&a));
         let by_text = c
             .search(&Query {
                 text: Some("HARBOUR".into()),

@@ -251,9 +251,54 @@ impl<'a> CiteSource<'a> {
     }
 }
 
+/// The manifest as every format but CSL-JSON shows it: each text value
+/// through the one sanitiser ([`crate::display`]), so that a line break
+/// cannot start a RIS tag or a heading and an escape cannot reach a
+/// screen, and each URL whose host could pass for another name in its
+/// punycode form. CSL-JSON, a machine format, keeps the values exact; its
+/// serialiser escapes them.
+fn shown_manifest(m: &Manifest) -> Manifest {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                let shown = if s.starts_with("http://") || s.starts_with("https://") {
+                    crate::display::url(s).text
+                } else {
+                    crate::display::inline(s).into_owned()
+                };
+                *s = shown;
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(m) else {
+        return m.clone();
+    };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or_else(|_| m.clone())
+}
+
 /// Renders one citation. Human styles honour `markup`; the other formats
 /// ignore it.
 pub fn render(format: Format, src: &CiteSource, markup: Markup) -> String {
+    if format != Format::CslJson {
+        let manifest = shown_manifest(src.manifest);
+        let archive = crate::display::inline(src.archive);
+        let public_url = src.public_url.map(|u| crate::display::url(u).text);
+        let shown = CiteSource {
+            manifest: &manifest,
+            bundle_id: src.bundle_id,
+            archive: &archive,
+            public_url: public_url.as_deref(),
+        };
+        return render_exact(format, &shown, markup);
+    }
+    render_exact(format, src, markup)
+}
+
+fn render_exact(format: Format, src: &CiteSource, markup: Markup) -> String {
     let mut out = match format {
         Format::CslJson => {
             serde_json::to_string_pretty(&csl_json(src)).expect("JSON values serialise")

@@ -7,13 +7,19 @@ use std::fmt::Write as _;
 use super::CiteSource;
 use super::names::{is_corporate, split_name};
 
-/// Escapes LaTeX's special characters in a field value.
+/// Escapes LaTeX's special characters in a field value. Braces become
+/// `\textbraceleft{}` and `\textbraceright{}`: BibTeX and biber count
+/// every brace, escaped or not, to find where a field ends, so a `\}`
+/// would end the field and let the rest of a title write fields of its
+/// own. Every brace this writes is balanced.
 pub(super) fn latex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '#' | '$' | '%' | '&' | '_' => {
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '#' | '$' | '%' | '&' | '_' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -42,11 +48,30 @@ fn protect_acronyms(escaped: &str) -> String {
 }
 
 /// URLs go into verbatim fields; only characters that would end the field or
-/// start a comment are escaped.
+/// start a comment are escaped, and a backslash, which could escape the
+/// closing brace of `\url{}`, is percent-encoded as a URL allows.
 fn latex_url(u: &str) -> String {
-    u.replace('%', "\\%")
+    u.replace('\\', "%5C")
+        .replace('%', "\\%")
         .replace('{', "%7B")
         .replace('}', "%7D")
+}
+
+/// A name part, escaped, with the word "and" braced: biber and BibTeX
+/// split a name list at every bare " and ", so a name holding one would
+/// become two people.
+fn name_part(s: &str) -> String {
+    latex_escape(s)
+        .split(' ')
+        .map(|w| {
+            if w.eq_ignore_ascii_case("and") {
+                format!("{{{w}}}")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A BibLaTeX name list: people as "Family, Given", organisations braced
@@ -59,7 +84,7 @@ fn name_list(authors: &[String]) -> String {
                 format!("{{{}}}", latex_escape(n))
             } else {
                 let (family, given) = split_name(n);
-                format!("{}, {}", latex_escape(&family), latex_escape(&given))
+                format!("{}, {}", name_part(&family), name_part(&given))
             }
         })
         .collect::<Vec<_>>()
@@ -243,6 +268,11 @@ mod tests {
     #[test]
     fn latex_escaping_and_acronyms() {
         assert_eq!(latex_escape("50% & #1_a"), "50\\% \\& \\#1\\_a");
+        assert_eq!(
+            latex_escape("x}, note = {y"),
+            "x\\textbraceright{}, note = \\textbraceleft{}y"
+        );
+        assert_eq!(name_part("Tom and Jerry"), "Tom {and} Jerry");
         assert_eq!(
             protect_acronyms("NK calls defectors"),
             "{NK} calls defectors"

@@ -281,7 +281,8 @@ pub struct CaptureArgs {
     pub catalog: Option<PathBuf>,
     #[command(flatten)]
     pub meta: MetaArgs,
-    /// Seconds to wait for each response.
+    /// Seconds the whole capture may take: every page (--also included),
+    /// every redirect and every body together.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
     /// Largest body accepted, in bytes (as sent and after gzip decoding).
@@ -296,6 +297,11 @@ pub struct CaptureArgs {
     /// Keep a response with this non-2xx status as evidence (repeatable), e.g. 404.
     #[arg(long = "allow-status")]
     pub allow_status: Vec<u16>,
+    /// Follow a redirect to another site even when its host resolves to a
+    /// loopback, private, link-local or unique-local address (refused by
+    /// default: a page must not turn the capture against your own network).
+    #[arg(long)]
+    pub allow_private_redirects: bool,
 }
 
 /// A citation format from the command line: one of the library's formats
@@ -435,6 +441,9 @@ pub struct CiteArgs {
     /// With --format all: write one file per format into this directory.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// With --out-dir: replace files that exist.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub style: CiteStyleArgs,
     #[command(flatten)]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use chrono::{SecondsFormat, Utc};
 use provseal::batch::{self, Candidate, Gate};
 use provseal::catalog::{self, Added, Catalog, Check, Query, Record, layout};
-use provseal::pack::{self, TEXT_PATH};
+use provseal::pack;
 use provseal::verify::{self, State, VerifyOptions};
 use serde_json::json;
 
@@ -83,34 +83,38 @@ fn codes_of(r: &verify::Report) -> String {
         .join(" ")
 }
 
-/// Verifies one bundle, local or remote, and reads its article text for
-/// the full-text index (from the bytes already fetched, for an object).
+/// Verifies one bundle, local or remote, keeping its article text as that
+/// one read checked it, for the full-text index.
 fn checked_with_text(c: &Candidate, opts: &VerifyOptions, cpu: &Gate) -> (batch::Checked, String) {
     let text = |t: Option<Vec<u8>>| {
-        t.map(|t| String::from_utf8_lossy(&t).into_owned())
+        t.filter(|t| t.len() as u64 <= MAX_INDEXED_TEXT)
+            .map(|t| String::from_utf8_lossy(&t).into_owned())
             .unwrap_or_default()
     };
-    match remote_io::uri_of(&c.path) {
-        None => cpu.run(|| {
-            let checked = batch::verify_file(&c.path, opts);
-            let t = verify::read_entry(&c.path, TEXT_PATH, MAX_INDEXED_TEXT)
-                .ok()
-                .flatten();
-            (checked, text(t))
+    let start = std::time::Instant::now();
+    let got = match remote_io::uri_of(&c.path) {
+        None => cpu.run(|| verify::verify_path_with_text(&c.path, opts).map_err(|e| e.to_string())),
+        Some(uri) => remote_io::client().and_then(|s3| {
+            let fetched = remote_io::fetch(s3, &uri, c.size)?;
+            cpu.run(|| s3.verify_fetched(&uri, &fetched, opts))
+                .map_err(|e| e.to_string())
         }),
-        Some(uri) => {
-            let start = std::time::Instant::now();
-            let got = remote_io::client().and_then(|s3| {
-                let fetched = remote_io::fetch(s3, &uri, c.size)?;
-                cpu.run(|| s3.verify_fetched(&uri, &fetched, opts, Some(MAX_INDEXED_TEXT)))
-                    .map_err(|e| e.to_string())
-            });
-            match got {
-                Ok((report, t)) => (batch::checked(Ok(report), "object", start), text(t)),
-                Err(e) => (batch::checked(Err(e), "object", start), String::new()),
-            }
-        }
+    };
+    let what = if remote_io::is_remote(&c.path) {
+        "object"
+    } else {
+        "file"
+    };
+    match got {
+        Ok(v) => (batch::checked(Ok(v.report), what, start), text(v.text)),
+        Err(e) => (batch::checked(Err(e), what, start), String::new()),
     }
+}
+
+/// A field of a tab-separated line: shown safely, so that a tab, CR or LF
+/// in a title or a file name cannot add a column or a row.
+fn cell(s: &str) -> String {
+    provseal::display::inline(s).into_owned()
 }
 
 /// Adds verified bundles to `cat`; returns (added, refused). Each outcome is
@@ -138,15 +142,15 @@ fn add_all(
             let location = location_of(&c.path, archive);
             let report = &checked.report;
             let line = match Record::from_report(&location, report, &now()) {
-                Some(rec) if report.state != State::Invalid => {
+                Some(rec) if report.state != State::Invalid && report.appendix_ok() => {
                     match cat.add(&rec, &text, allow_duplicate) {
                         Ok(Added::New) => {
                             added += 1;
-                            format!("added\t{location}\t{}\n", rec.bundle_id)
+                            format!("added\t{}\t{}\n", cell(&location), rec.bundle_id)
                         }
                         Ok(Added::Updated) => {
                             added += 1;
-                            format!("updated\t{location}\t{}\n", rec.bundle_id)
+                            format!("updated\t{}\t{}\n", cell(&location), rec.bundle_id)
                         }
                         Ok(Added::Duplicate {
                             location: other,
@@ -154,7 +158,9 @@ fn add_all(
                         }) => {
                             refused += 1;
                             format!(
-                                "duplicate\t{location}\tsame page as {other} ({bundle_id}); not added\n"
+                                "duplicate\t{}\tsame page, same signer as {} ({bundle_id}); not added\n",
+                                cell(&location),
+                                cell(&other)
                             )
                         }
                         Err(e) => {
@@ -166,7 +172,8 @@ fn add_all(
                 _ => {
                     refused += 1;
                     format!(
-                        "FAILED\t{location}\t{} ({}); not added\n",
+                        "FAILED\t{}\t{} ({}); not added\n",
+                        cell(&location),
                         report.state.as_str(),
                         codes_of(report)
                     )
@@ -196,7 +203,7 @@ pub fn run(cmd: CatalogCommand) -> CliResult {
             let opts = verify_options(&trust)?;
             let found = remote_io::discover(&inputs)?;
             for (dir, e) in &found.unreadable_dirs {
-                eprintln!("{}: {e}", dir.display());
+                say!("{}: {e}", dir.display());
             }
             let mut cat = open(&file)?;
             let (added, refused) = add_all(
@@ -207,7 +214,7 @@ pub fn run(cmd: CatalogCommand) -> CliResult {
                 threads(j),
                 allow_duplicate,
             )?;
-            eprintln!(
+            say!(
                 "{}: {added} added or updated, {refused} not added; {} bundles catalogued",
                 file.display(),
                 cat.count().map_err(|e| e.to_string())?
@@ -263,17 +270,17 @@ fn search(a: &CatalogSearchArgs) -> CliResult {
         for r in &found {
             out.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                r.captured_at,
-                r.published.as_deref().unwrap_or("-"),
-                r.publisher.as_deref().unwrap_or("-"),
-                r.state,
-                r.bundle_id,
-                r.title.replace(['\t', '\n'], " "),
-                r.location
+                cell(&r.captured_at),
+                cell(r.published.as_deref().unwrap_or("-")),
+                cell(r.publisher.as_deref().unwrap_or("-")),
+                cell(&r.state),
+                cell(&r.bundle_id),
+                cell(&r.title),
+                cell(&r.location)
             ));
         }
         emit(&out)?;
-        eprintln!("{} found", found.len());
+        say!("{} found", found.len());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -370,7 +377,8 @@ fn fixity(
             } else {
                 let verdict = if r.passed { "ok" } else { "FAILED" };
                 format!(
-                    "{verdict}\t{location}\t{}\t{}\n",
+                    "{verdict}\t{}\t{}\t{}\n",
+                    cell(location),
                     r.state.as_str(),
                     check.codes.join(" ")
                 )
@@ -389,7 +397,7 @@ fn fixity(
             json!({"record": "summary", "checked": passed + failed, "passed": passed, "failed": failed})
         ))?;
     }
-    eprintln!(
+    say!(
         "{} checked: {passed} passed, {failed} failed",
         passed + failed
     );
@@ -422,7 +430,7 @@ fn rebuild(at: &CatalogAt, trust: &super::args::TrustArgs, threads: usize) -> Cl
     }
     tmp.persist(&file)
         .map_err(|e| format!("{}: {}", file.display(), e.error))?;
-    eprintln!(
+    say!(
         "{}: rebuilt from {} bundle(s) under {}; {refused} not added",
         file.display(),
         added,
@@ -463,15 +471,18 @@ pub fn store_into(archive: &Path, catalog: Option<&Path>, packed: &pack::Packed)
     };
     let mut opts = VerifyOptions::new(Utc::now());
     opts.allow_unsigned = true;
-    let report = verify::verify_reader(
+    let verified = verify::verify_reader_with_text(
         &mut std::io::Cursor::new(&packed.bytes),
         packed.bytes.len() as u64,
         &opts,
     )
     .map_err(|e| e.to_string())?;
+    let report = verified.report;
     let record = Record::from_report(&location, &report, &now())
+        .filter(|_| report.state != State::Invalid)
         .ok_or("the new bundle does not verify; nothing was stored")?;
-    let text = provseal::appendix::entry_bytes(&packed.bytes, TEXT_PATH)
+    let text = verified
+        .text
         .map(|t| String::from_utf8_lossy(&t).into_owned())
         .unwrap_or_default();
     let mut cat = open(&catalog_file)?;
@@ -491,14 +502,14 @@ pub fn store_into(archive: &Path, catalog: Option<&Path>, packed: &pack::Packed)
             bundle_id,
         } => {
             emit(&format!("{bundle_id}\n"))?;
-            eprintln!(
-                "duplicate: {} already holds this page as {location} ({bundle_id}); nothing was stored",
+            say!(
+                "duplicate: {} already holds this page, sealed by the same key, as {location} ({bundle_id}); nothing was stored",
                 archive.display()
             );
         }
         _ => {
             emit(&format!("{}\n", packed.bundle_id))?;
-            eprintln!(
+            say!(
                 "stored {} ({} bytes) and catalogued it: {}",
                 path.display(),
                 packed.bytes.len(),

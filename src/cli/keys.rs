@@ -93,7 +93,7 @@ fn generate(out: &Path, encrypt: bool) -> CliResult {
         0o644,
     )?;
     emit(&format!("{}\n", key.key_id()))?;
-    eprintln!(
+    say!(
         "wrote {} (private{}, keep it secret) and {}",
         priv_path.display(),
         if encrypt { ", encrypted" } else { "" },
@@ -152,7 +152,7 @@ fn export_public(file: &Path, out: Option<&Path>) -> CliResult {
     match out {
         Some(out) => {
             write_new(out, pem.as_bytes(), 0o644)?;
-            eprintln!("wrote {}", out.display());
+            say!("wrote {}", out.display());
         }
         None => emit(&pem)?,
     }

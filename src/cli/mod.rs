@@ -1,6 +1,15 @@
 //! Subcommand implementations: each turns flags into library calls and
 //! library results into output and an exit code.
 
+/// `eprintln!` for a message that interpolates untrusted values (file
+/// names, titles, URLs, server answers): the whole line goes through the
+/// one sanitiser, so none of them can break it or act on the terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", provseal::display::inline(&format!($($arg)*)))
+    };
+}
+
 pub mod args;
 mod catalog_cmd;
 mod citing;
@@ -40,6 +49,17 @@ pub(crate) fn emit(text: &str) -> Result<(), String> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(format!("standard output: {e}")),
+    }
+}
+
+/// Removes the partial files an interrupted run left beside `out`, saying
+/// so: a killed run leaves no silent debris.
+pub(crate) fn report_stale_partials(out: &Path) {
+    if remote_io::is_remote(out) {
+        return;
+    }
+    for p in provseal::atomic::remove_stale_partials_beside(out) {
+        say!("removed {}, left by an interrupted run", p.display());
     }
 }
 
@@ -143,9 +163,10 @@ fn refuse_existing(o: &OutArgs) -> Result<(), String> {
 }
 
 fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
+    report_stale_partials(&o.out);
     remote_io::write(&o.out, &packed.bytes, o.force)?;
     emit(&format!("{}\n", packed.bundle_id))?;
-    eprintln!(
+    say!(
         "wrote {} ({} bytes): {}",
         o.out.display(),
         packed.bytes.len(),
@@ -225,17 +246,27 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
     if !a.tsa.tsa.is_empty() && key.is_none() {
         return Err("--tsa stamps the bundle's signature: give --key".into());
     }
-    let opts = provseal::capture::FetchOptions {
+    let mut opts = provseal::capture::FetchOptions {
         timeout: std::time::Duration::from_secs(a.timeout.max(1)),
         max_bytes: a.max_bytes,
         user_agent: a.user_agent,
         allow_status: a.allow_status,
         max_redirects: 10,
+        allow_private_redirects: a.allow_private_redirects,
     };
+    // One deadline for the whole capture: each page gets what is left.
+    let deadline = std::time::Instant::now() + opts.timeout;
     let clock = || Utc::now().trunc_subsecs(0);
     let fetched = provseal::capture::fetch(&a.url, &opts, &clock).map_err(|e| e.to_string())?;
     let mut also = Vec::new();
     for url in a.also.iter().filter(|u| **u != a.url) {
+        opts.timeout = deadline.saturating_duration_since(std::time::Instant::now());
+        if opts.timeout.is_zero() {
+            return Err(format!(
+                "{url}: timed out: the whole capture is limited to {} s (--timeout)",
+                a.timeout.max(1)
+            ));
+        }
         also.push(provseal::capture::fetch(url, &opts, &clock).map_err(|e| e.to_string())?);
     }
     let captured_at = fetched.last().retrieved_at;
@@ -288,21 +319,26 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
     let opts = verify_options(&a.trust)?;
     let mut sides = Vec::new();
     for path in [&a.original, &a.repost] {
-        let (report, text) = remote_io::verify_with_text(path, &opts, opts.limits.max_text_bytes)?;
+        let verified = remote_io::verify_with_text(path, &opts)?;
+        let report = verified.report;
         let (Some(m), Some(id), true) = (
             report.manifest.clone(),
             report.bundle_id.clone(),
             report.passed,
         ) else {
-            eprint!("{}", verify_out::human_block(path, &report, false));
-            eprintln!(
+            eprint!(
+                "{}",
+                verify_out::human_block(path, &report, false, verify_out::FailOn::Error)
+            );
+            say!(
                 "provseal: {}: not compared: the bundle did not verify",
                 path.display()
             );
             return Ok(ExitCode::from(1));
         };
-        let text =
-            text.ok_or_else(|| format!("{}: the article text cannot be read", path.display()))?;
+        let text = verified
+            .text
+            .ok_or_else(|| format!("{}: the article text cannot be read", path.display()))?;
         let text = String::from_utf8(text)
             .map_err(|_| format!("{}: the article text is not UTF-8", path.display()))?;
         sides.push((m, id, text));

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use provseal::batch::for_each_in_order;
+use provseal::display;
 use provseal::manifest::CaptureMethod;
 use provseal::pack::{self, Overrides, PackRequest};
 use provseal::sign::KeyPair;
@@ -123,6 +124,15 @@ fn run_job(
 
 pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
     let lines = read_jobs(jobs_file)?;
+    // Once per output directory, not once per job.
+    let dirs: std::collections::BTreeSet<PathBuf> = lines
+        .iter()
+        .filter_map(|(_, j)| j.as_ref().ok())
+        .map(|j| j.out.parent().map(Path::to_path_buf).unwrap_or_default())
+        .collect();
+    for d in dirs {
+        super::report_stale_partials(&d.join("x"));
+    }
     let default_time = parse_captured_at(a.captured_at.as_deref())?;
     let threads = super::threads(a.jobs);
     let progress = (!a.quiet && io::stderr().is_terminal() && !lines.is_empty()).then(|| {
@@ -149,12 +159,12 @@ pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
             let text = match &result {
                 Ok(id) => {
                     packed += 1;
-                    let out = job.as_ref().map(|j| j.out.display().to_string());
+                    let out = job.as_ref().map(|j| display::path(&j.out));
                     format!("ok\t{line}\t{}\t{id}\n", out.unwrap_or_default())
                 }
                 Err(e) => {
                     failed += 1;
-                    format!("FAILED\t{line}\t{e}\n")
+                    format!("FAILED\t{line}\t{}\n", display::inline(e))
                 }
             };
             let r = match &progress {
@@ -175,7 +185,7 @@ pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
     if let Some(e) = out_error {
         return Err(e);
     }
-    eprintln!("{} jobs: {packed} packed, {failed} failed", packed + failed);
+    say!("{} jobs: {packed} packed, {failed} failed", packed + failed);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use provseal::batch::{self, Candidate, Checked, Discovery, Gate};
 use provseal::remote::{RemoteError, S3, S3Config, S3Uri};
-use provseal::verify::{Report, VerifyOptions};
+use provseal::verify::{Report, Verified, VerifyOptions};
 
 static CONFIG: OnceLock<S3Config> = OnceLock::new();
 static CLIENT: OnceLock<Result<S3, String>> = OnceLock::new();
@@ -119,8 +119,8 @@ pub fn check(c: &Candidate, opts: &VerifyOptions, cpu: &Gate) -> Checked {
     let result = client().and_then(|s3| {
         // A size of 0 (not listed) makes the fetch find it out.
         let fetched = fetch(s3, &uri, c.size)?;
-        cpu.run(|| s3.verify_fetched(&uri, &fetched, opts, None))
-            .map(|(r, _)| r)
+        cpu.run(|| s3.verify_fetched(&uri, &fetched, opts))
+            .map(|v| v.report)
             .map_err(|e| e.to_string())
     });
     batch::checked(result, "object", start)
@@ -141,26 +141,15 @@ where
     );
 }
 
-/// Verifies one named bundle and reads its article text (at most `cap`
-/// bytes; `compare`): for an object, from the bytes fetched to verify it.
-pub fn verify_with_text(
-    p: &Path,
-    opts: &VerifyOptions,
-    cap: u64,
-) -> Result<(Report, Option<Vec<u8>>), String> {
-    let text_path = provseal::pack::TEXT_PATH;
+/// Verifies one named bundle and keeps its article text as that one read
+/// checked it (`compare`): never a second read, which could find other
+/// bytes than those verified.
+pub fn verify_with_text(p: &Path, opts: &VerifyOptions) -> Result<Verified, String> {
     match uri_of(p) {
         None if is_remote(p) => Err(bad(p)),
-        None => {
-            let r = provseal::verify::verify_path(p, opts)
-                .map_err(|e| format!("{}: {e}", p.display()))?;
-            let t = provseal::verify::read_entry(p, text_path, cap)
-                .map_err(|e| format!("{}: {e}", p.display()))?;
-            Ok((r, t))
-        }
-        Some(uri) => client()?
-            .verify(&uri, 0, opts, Some(cap))
-            .map_err(|e| e.to_string()),
+        None => provseal::verify::verify_path_with_text(p, opts)
+            .map_err(|e| format!("{}: {e}", p.display())),
+        Some(uri) => client()?.verify(&uri, 0, opts).map_err(|e| e.to_string()),
     }
 }
 
@@ -171,8 +160,8 @@ pub fn verify_one(p: &Path, opts: &VerifyOptions) -> Result<Report, String> {
         None if is_remote(p) => Err(bad(p)),
         None => provseal::verify::verify_path(p, opts).map_err(|e| format!("{}: {e}", p.display())),
         Some(uri) => client()?
-            .verify(&uri, 0, opts, None)
-            .map(|(r, _)| r)
+            .verify(&uri, 0, opts)
+            .map(|v| v.report)
             .map_err(|e| e.to_string()),
     }
 }
@@ -181,7 +170,7 @@ pub fn verify_one(p: &Path, opts: &VerifyOptions) -> Result<Report, String> {
 pub fn exists(p: &Path) -> Result<bool, String> {
     match uri_of(p) {
         None if is_remote(p) => Err(bad(p)),
-        None => Ok(p.exists()),
+        None => Ok(provseal::atomic::name_taken(p)),
         Some(uri) => client()?.exists(&uri).map_err(|e| e.to_string()),
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use provseal::display::{self, shown};
 use provseal::extract::{Extracted, InputKind};
 use provseal::verify::Report;
 use serde_json::json;
@@ -18,16 +19,21 @@ pub fn appendix_lines(r: &Report) -> String {
             None if t.valid => "TSA not checked: no --tsa-root",
             None => "token NOT valid",
         };
-        let claimed = t.claimed_time.as_deref().unwrap_or("?");
+        let claimed = shown(t.claimed_time.as_deref().unwrap_or("?"));
         match t.gen_time {
             Some(g) if t.valid => writeln!(
                 out,
                 "  timestamp  {} existed by {} (claimed {claimed}); {}, {trust}",
-                t.subject,
+                shown(&t.subject),
                 g.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                t.tsa.as_deref().unwrap_or("?"),
+                shown(t.tsa.as_deref().unwrap_or("?")),
             ),
-            _ => writeln!(out, "  timestamp  {}: {trust} ({})", t.subject, t.entry),
+            _ => writeln!(
+                out,
+                "  timestamp  {}: {trust} ({})",
+                shown(&t.subject),
+                shown(&t.entry)
+            ),
         }
         .ok();
     }
@@ -35,20 +41,29 @@ pub fn appendix_lines(r: &Report) -> String {
         writeln!(out, "  custody").ok();
         for e in &r.custody {
             let (Some(time), Some(action), Some(key)) = (&e.time, e.action, &e.actor_key_id) else {
-                writeln!(out, "    {}. [BROKEN: unreadable] {}", e.sequence, e.entry).ok();
+                writeln!(
+                    out,
+                    "    {}. [BROKEN: unreadable] {}",
+                    e.sequence,
+                    shown(&e.entry)
+                )
+                .ok();
                 continue;
             };
+            let (time, key) = (shown(time), shown(key));
             let who = match (&e.actor_name, e.actor_trusted) {
-                (Some(n), Some(true)) => format!("{n} (trusted)"),
-                (Some(n), _) => format!("{n} (NOT trusted then)"),
+                (Some(n), Some(true)) => format!("{} (trusted)", shown(n)),
+                (Some(n), _) => format!("{} (NOT trusted then)", shown(n)),
                 (None, Some(false)) => format!("{key} (NOT trusted)"),
                 (None, Some(true)) => format!("{key} (trusted)"),
-                (None, None) => key.clone(),
+                (None, None) => key.to_string(),
             };
+            // A note is the actor's words, not the tool's: quoted, and
+            // shown on its one line whatever it holds.
             let note = e
                 .note
                 .as_deref()
-                .map(|n| format!(": {n}"))
+                .map(|n| format!(": note \u{201c}{}\u{201d}", shown(n)))
                 .unwrap_or_default();
             let mark = if e.valid { "" } else { " [BROKEN]" };
             writeln!(
@@ -65,10 +80,31 @@ pub fn appendix_lines(r: &Report) -> String {
     out
 }
 
-/// The human summary of `inspect`.
+/// The human summary of `inspect`: what the bundle says, every value
+/// shown safely, with the verdict's first word at the top when the bundle
+/// does not pass, so that nobody reads a forged manifest as a real one.
 pub fn inspect(path: &std::path::Path, r: &Report) -> String {
     let mut out = String::new();
-    writeln!(out, "{}", path.display()).ok();
+    writeln!(out, "{}", display::path(path)).ok();
+    let errors = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == provseal::Severity::Error)
+        .count();
+    if r.state == provseal::verify::State::Invalid {
+        writeln!(
+            out,
+            "  WARNING    {}; what follows is what the bundle claims, not what it proves ({errors} error(s))",
+            r.verdict_line()
+        )
+        .ok();
+    } else if !r.appendix_ok() {
+        writeln!(
+            out,
+            "  WARNING    the entries added after signing are invalid ({errors} error(s))"
+        )
+        .ok();
+    }
     if let Some(id) = &r.bundle_id {
         writeln!(out, "  bundle id   {id}").ok();
     }
@@ -76,94 +112,98 @@ pub fn inspect(path: &std::path::Path, r: &Report) -> String {
         None => {
             writeln!(out, "  (no readable manifest)").ok();
         }
-        Some(m) => {
-            let a = &m.article;
-            writeln!(out, "  title       {}", a.title).ok();
-            let opt = |label: &str, v: &Option<String>, out: &mut String| {
-                if let Some(v) = v {
-                    writeln!(out, "  {label:<11} {v}").ok();
-                }
-            };
-            opt("subtitle", &a.subtitle, &mut out);
-            if !a.authors.is_empty() {
-                writeln!(out, "  authors     {}", a.authors.join("; ")).ok();
-            }
-            opt("publisher", &a.publisher, &mut out);
-            opt("section", &a.section, &mut out);
-            opt("language", &a.language, &mut out);
-            if let Some(p) = &a.published {
-                writeln!(
-                    out,
-                    "  published   {} (as found: {:?})",
-                    p.value.as_deref().unwrap_or("?"),
-                    p.raw
-                )
-                .ok();
-            }
-            for u in &m.urls {
-                writeln!(
-                    out,
-                    "  {:<11} {}",
-                    format!("{:?}", u.role).to_lowercase(),
-                    u.url
-                )
-                .ok();
-            }
-            writeln!(
-                out,
-                "  captured    {} ({:?}, {} {})",
-                m.capture.captured_at,
-                m.capture.method,
-                m.capture.tool.name,
-                m.capture.tool.version
-            )
-            .ok();
-            match &m.signer {
-                Some(s) => writeln!(out, "  signer      {} ({})", s.key_id, s.algorithm).ok(),
-                None => writeln!(out, "  signer      (unsigned)").ok(),
-            };
-            for c in &m.copies {
-                writeln!(
-                    out,
-                    "  copy        {} ({}), HTTP {}, files {} {} {}",
-                    c.url,
-                    format!("{:?}", c.role).to_lowercase(),
-                    c.http.status,
-                    c.source,
-                    c.text,
-                    c.warc
-                )
-                .ok();
-            }
-            for r in &m.relations {
-                writeln!(out, "  relation    {}: {}", r.repost_url, relation_line(r)).ok();
-            }
-            writeln!(out, "  files").ok();
-            for f in &m.files {
-                writeln!(
-                    out,
-                    "    {:<20} {:>9} bytes  {:<8} {}  sha256:{}",
-                    f.path,
-                    f.size,
-                    format!("{:?}", f.role).to_lowercase(),
-                    f.media_type,
-                    f.sha256
-                )
-                .ok();
-            }
-        }
+        Some(m) => inspect_manifest(m, &mut out),
     }
     out.push_str(&appendix_lines(r));
     writeln!(
         out,
-        "  (run `provseal verify` for a verdict: {} finding(s) were noted)",
-        r.findings
-            .iter()
-            .filter(|f| f.severity == provseal::Severity::Error)
-            .count()
+        "  (run `provseal verify` for a verdict: {errors} error finding(s) were noted)"
     )
     .ok();
     out
+}
+
+fn inspect_manifest(m: &provseal::manifest::Manifest, out: &mut String) {
+    let a = &m.article;
+    writeln!(out, "  title       {}", shown(&a.title)).ok();
+    let opt = |label: &str, v: &Option<String>, out: &mut String| {
+        if let Some(v) = v {
+            writeln!(out, "  {label:<11} {}", shown(v)).ok();
+        }
+    };
+    opt("subtitle", &a.subtitle, out);
+    if !a.authors.is_empty() {
+        writeln!(out, "  authors     {}", shown(&a.authors.join("; "))).ok();
+    }
+    opt("publisher", &a.publisher, out);
+    opt("section", &a.section, out);
+    opt("language", &a.language, out);
+    if let Some(p) = &a.published {
+        writeln!(
+            out,
+            "  published   {} (as found: \u{201c}{}\u{201d})",
+            shown(p.value.as_deref().unwrap_or("?")),
+            shown(&p.raw)
+        )
+        .ok();
+    }
+    for u in &m.urls {
+        writeln!(
+            out,
+            "  {:<11} {}",
+            format!("{:?}", u.role).to_lowercase(),
+            display::url_with_note(&u.url)
+        )
+        .ok();
+    }
+    writeln!(
+        out,
+        "  captured    {} ({:?}, {} {})",
+        shown(&m.capture.captured_at),
+        m.capture.method,
+        shown(&m.capture.tool.name),
+        shown(&m.capture.tool.version)
+    )
+    .ok();
+    match &m.signer {
+        Some(s) => writeln!(
+            out,
+            "  signer      {} ({})",
+            shown(&s.key_id),
+            shown(&s.algorithm)
+        )
+        .ok(),
+        None => writeln!(out, "  signer      (unsigned)").ok(),
+    };
+    for c in &m.copies {
+        writeln!(
+            out,
+            "  copy        {} ({}), HTTP {}, files {} {} {}",
+            display::url_with_note(&c.url),
+            format!("{:?}", c.role).to_lowercase(),
+            c.http.status,
+            shown(&c.source),
+            shown(&c.text),
+            shown(&c.warc)
+        )
+        .ok();
+    }
+    for r in &m.relations {
+        out.push_str(&relation_row("  relation    ", r));
+    }
+    writeln!(out, "  files").ok();
+    for f in &m.files {
+        writeln!(
+            out,
+            "    {:<20} {:>9} bytes  {:<8} {}  sha256:{}",
+            shown(&f.path).to_string(),
+            f.size,
+            format!("{:?}", f.role).to_lowercase(),
+            shown(&f.media_type),
+            shown(&f.sha256)
+        )
+        .ok();
+    }
 }
 
 /// The output of `extract`.
@@ -196,7 +236,7 @@ pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
     }
     let mut out = String::new();
     let line = |k: &str, v: Option<&str>, out: &mut String| {
-        writeln!(out, "{k:<14} {}", v.unwrap_or("-")).ok();
+        writeln!(out, "{k:<14} {}", shown(v.unwrap_or("-"))).ok();
     };
     line("kind", Some(&format!("{kind:?}").to_lowercase()), &mut out);
     line("title", e.title.as_deref(), &mut out);
@@ -215,7 +255,10 @@ pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
     line("original url", e.original_url.as_deref(), &mut out);
     line("canonical url", e.canonical_url.as_deref(), &mut out);
     line("encoding", Some(&e.encoding), &mut out);
-    writeln!(out, "\n{}", e.text).ok();
+    // The text is the page's, not the tool's: indented, so that none of
+    // its lines can pass for one of the lines above.
+    writeln!(out, "text").ok();
+    out.push_str(&display::block(&e.text, "  "));
     out
 }
 
@@ -240,8 +283,8 @@ pub fn comparison(
         return s;
     }
     let mut out = String::new();
-    writeln!(out, "original  {} ({original_id})", original.display()).ok();
-    writeln!(out, "repost    {} ({repost_id})", repost.display()).ok();
+    writeln!(out, "original  {} ({original_id})", display::path(original)).ok();
+    writeln!(out, "repost    {} ({repost_id})", display::path(repost)).ok();
     writeln!(
         out,
         "relation  {} (similarity {:.3}; {} words in the original, {} in the repost)",
@@ -257,16 +300,29 @@ pub fn comparison(
             "differences ([-only in the original-] {{+only in the repost+}})"
         )
         .ok();
-        out.push_str(&provseal::compare::render_diff(original_text, c));
+        out.push_str(&display::block(
+            &provseal::compare::render_diff(original_text, c),
+            "  ",
+        ));
     }
     out
 }
 
-pub(super) fn relation_line(r: &provseal::manifest::RepostRelation) -> String {
+/// One line for a repost's relation: `prefix`, the repost's URL, then
+/// [`relation_line`].
+pub(super) fn relation_row(prefix: &str, r: &provseal::manifest::RepostRelation) -> String {
+    format!(
+        "{prefix}{}: {}\n",
+        display::url_with_note(&r.repost_url),
+        relation_line(r)
+    )
+}
+
+fn relation_line(r: &provseal::manifest::RepostRelation) -> String {
     format!(
         "{} relative to the original {} (similarity {:.1}%; {} and {} words)",
         r.relation.as_str(),
-        r.original_url,
+        display::url_with_note(&r.original_url),
         r.similarity_permille as f64 / 10.0,
         r.repost_words,
         r.original_words

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use provseal::appendix::{self, AppendixName};
+use provseal::atomic;
 use provseal::custody::{self, Action};
 
 use super::args::{ActionArg, AttestArgs, TsaArgs};
@@ -39,7 +40,7 @@ pub fn tokens(
             Duration::from_secs(t.tsa_timeout.max(1)),
         ) {
             Ok((der, token)) => {
-                eprintln!(
+                say!(
                     "timestamp: {} attests {}",
                     token.info.tsa,
                     token.info.gen_time.to_rfc3339()
@@ -51,7 +52,7 @@ pub fn tokens(
                 out.push((name, der));
             }
             Err(e) if t.allow_unstamped => {
-                eprintln!("warning: {e}; continuing without its token (--allow-unstamped)")
+                say!("warning: {e}; continuing without its token (--allow-unstamped)")
             }
             Err(e) => {
                 return Err(format!(
@@ -122,12 +123,19 @@ fn same_file(_: &std::fs::File, _: &Path) -> std::io::Result<bool> {
 pub fn attest_cmd(a: &AttestArgs) -> CliResult {
     let time = parse_time(a.time.as_deref())?;
     let out: &Path = a.out.as_deref().unwrap_or(&a.bundle);
-    if a.out.is_some() && !a.force && out.exists() {
+    if a.out.is_some() && !a.force && atomic::name_taken(out) {
         return Err(format!(
             "{}: already exists (use --force to replace it)",
             out.display()
         ));
     }
+    // In place, the bundle keeps its mode, and a link or a second hard
+    // link (which the rename would silently leave behind) is refused.
+    let mode = match &a.out {
+        None => atomic::Mode::Exactly(atomic::in_place_mode(&a.bundle).map_err(|e| e.to_string())?),
+        Some(_) => atomic::Mode::New(atomic::SHARED_MODE),
+    };
+    super::report_stale_partials(out);
     let key = keys::read_private(&a.key)?;
     let at = |e: std::io::Error| format!("{}: {e}", a.bundle.display());
     // Streamed from the file to a temporary file renamed into place: a
@@ -140,7 +148,7 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
         .map_err(|e| format!("{}: {e}", a.bundle.display()))?;
     let mut additions = vec![(AppendixName::Event(event.sequence), event.bytes.clone())];
     additions.extend(tokens(&a.tsa, &event.signature, Some(event.sequence), 0)?);
-    provseal::pack::write_atomically_with(out, a.out.is_none() || a.force, |f| {
+    atomic::write_with_mode(out, a.out.is_none() || a.force, mode, |f| {
         let w = appendix::append_to(
             &mut src,
             len,
@@ -152,7 +160,7 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
     })
     .map_err(|e| e.to_string())?;
     emit(&format!("{}\n", event.digest))?;
-    eprintln!(
+    say!(
         "{}: custody event {} ({}) by {}; chain head {}",
         out.display(),
         event.sequence,

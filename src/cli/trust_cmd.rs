@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
+use provseal::display::{self, shown};
 use provseal::sign;
 use provseal::trust::{TrustStore, TrustedKey, TrustedSigner, TrustedTsa};
 
@@ -62,6 +63,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             not_before,
             not_after,
         } => {
+            display::check_clean("--name", &name).map_err(|e| e.to_string())?;
             let mut s = load_or_new(&store)?;
             let pem =
                 std::fs::read_to_string(&key).map_err(|e| format!("{}: {e}", key.display()))?;
@@ -95,13 +97,14 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             }
             save(&store, &s)?;
             emit(&format!("{}\n", sign::key_id(&public)))?;
-            eprintln!("added to {} under {name:?}", store.display());
+            say!("added to {} under {name:?}", store.display());
         }
         TrustCommand::AddTsa {
             store,
             name,
             certificate,
         } => {
+            display::check_clean("--name", &name).map_err(|e| e.to_string())?;
             let mut s = load_or_new(&store)?;
             let bytes = std::fs::read(&certificate)
                 .map_err(|e| format!("{}: {e}", certificate.display()))?;
@@ -127,7 +130,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                 root: root.clone(),
             });
             save(&store, &s)?;
-            eprintln!(
+            say!(
                 "added TSA root {subject} to {} as {name:?}",
                 store.display()
             );
@@ -136,7 +139,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             let s = load(&store)?;
             let mut out = String::new();
             for signer in &s.signers {
-                out.push_str(&format!("{}\n", signer.name));
+                out.push_str(&format!("{}\n", shown(&signer.name)));
                 for k in &signer.keys {
                     let show =
                         |t: &Option<DateTime<Utc>>| t.map_or("-".to_string(), |t| t.to_rfc3339());
@@ -147,7 +150,11 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                         show(&k.not_after)
                     ));
                     if let Some((at, reason)) = &k.revoked {
-                        out.push_str(&format!("  REVOKED {} ({reason})", at.to_rfc3339()));
+                        out.push_str(&format!(
+                            "  REVOKED {} ({})",
+                            at.to_rfc3339(),
+                            shown(reason)
+                        ));
                     }
                     out.push('\n');
                 }
@@ -156,8 +163,8 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                 let (from, to) = provseal::timestamp::pki::validity(&t.root);
                 out.push_str(&format!(
                     "TSA {}\n  root {}  valid {} to {}\n",
-                    t.name,
-                    provseal::timestamp::pki::subject(&t.root),
+                    shown(&t.name),
+                    shown(&provseal::timestamp::pki::subject(&t.root)),
                     from.to_rfc3339(),
                     to.to_rfc3339()
                 ));
@@ -170,16 +177,17 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             at,
             reason,
         } => {
+            display::check_clean("--reason", &reason).map_err(|e| e.to_string())?;
             let mut s = load(&store)?;
             key_mut(&mut s, &key_id)?.revoked = Some((time("--at", &at)?, reason));
             save(&store, &s)?;
-            eprintln!("revoked {key_id} from {at}");
+            say!("revoked {key_id} from {at}");
         }
         TrustCommand::Retire { store, key_id, at } => {
             let mut s = load(&store)?;
             key_mut(&mut s, &key_id)?.not_after = Some(time("--at", &at)?);
             save(&store, &s)?;
-            eprintln!("{key_id} vouches for signatures up to {at}");
+            say!("{key_id} vouches for signatures up to {at}");
         }
     }
     Ok(ExitCode::SUCCESS)

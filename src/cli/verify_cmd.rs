@@ -71,7 +71,7 @@ impl Sink<'_> {
         {
             // Citations on stdout, for `> refs.bib`; the report on stderr.
             if !self.summary_only {
-                self.err(&verify_out::human_block(path, r, false));
+                self.err(&verify_out::human_block(path, r, false, self.fail_on));
             }
             match citing::source(r, self.style) {
                 Some(src) if f == Format::CslJson => {
@@ -85,9 +85,12 @@ impl Sink<'_> {
                     self.out(&format!("{sep}{text}"));
                 }
                 None => self.err(&format!(
-                    "provseal: {}: not cited: {}\n",
-                    path.display(),
-                    citing::not_cited_reason(r)
+                    "{}\n",
+                    provseal::display::inline(&format!(
+                        "provseal: {}: not cited: {}",
+                        path.display(),
+                        citing::not_cited_reason(r)
+                    ))
                 )),
             }
             return;
@@ -97,7 +100,7 @@ impl Sink<'_> {
         }
         match self.format {
             OutputFormat::Human => {
-                let block = verify_out::human_block(path, r, self.color);
+                let block = verify_out::human_block(path, r, self.color, self.fail_on);
                 self.out(&block);
             }
             OutputFormat::Json => {
@@ -313,7 +316,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
     let nothing = sink.totals.total == 0 && a.shard.is_none();
     let totals = sink.finish()?;
     if nothing {
-        eprintln!("provseal: no bundles found");
+        say!("provseal: no bundles found");
         return Ok(ExitCode::from(1));
     }
     Ok(if totals.ok() {

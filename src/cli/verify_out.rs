@@ -7,12 +7,13 @@ use std::path::Path;
 
 use provseal::Severity;
 use provseal::cite::{self, Format, Markup};
+use provseal::display::{self, shown};
 use provseal::verify::{Report, State};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::citing;
-use super::render::{self, relation_line};
+use super::render;
 
 /// Which findings fail a bundle in this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,22 +41,22 @@ impl FailOn {
     }
 }
 
-fn verdict(r: &Report) -> &'static str {
-    match (r.state, r.passed) {
-        (State::VerifiedTrusted, true) => "VERIFIED: intact, signed by a trusted key",
-        (State::IntactUntrusted, true) => {
-            "INTACT: validly signed, but the signer is not known to be trusted"
-        }
-        (State::IntactUnsigned, true) => "INTACT but UNSIGNED: nobody vouches for it",
-        (State::IntactUntrusted, false) => "FAILED: validly signed, but not by a trusted key",
-        (State::IntactUnsigned, false) => "FAILED: unsigned",
-        _ => "INVALID: the bundle was altered, damaged or forged",
+/// The verdict line: the library's, which agrees with the state and with
+/// `passed`; under `--fail-on warning` a bundle that passed with warnings
+/// fails the run, and its line says so.
+pub fn verdict(r: &Report, fail_on: FailOn) -> String {
+    if r.passed && fail_on.fails(r) {
+        return format!(
+            "FAILED (--fail-on warning): it has warnings; otherwise {}",
+            r.verdict_line()
+        );
     }
+    r.verdict_line()
 }
 
 /// ANSI colour of a verdict: green verified, yellow intact, red failed.
-fn paint(r: &Report, text: &str) -> String {
-    let code = match (r.state, r.passed) {
+fn paint(r: &Report, fail_on: FailOn, text: &str) -> String {
+    let code = match (r.state, !fail_on.fails(r)) {
         (State::VerifiedTrusted, true) => "32",
         (_, true) => "33",
         _ => "31",
@@ -63,15 +64,15 @@ fn paint(r: &Report, text: &str) -> String {
     format!("\x1b[1;{code}m{text}\x1b[0m")
 }
 
-/// The human block of one bundle.
-pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
+/// The human block of one bundle. Every value the bundle (or a trust
+/// store, or a file name) supplies goes through [`shown`], so that nothing
+/// in it can move the cursor, recolour the screen or start a line of its
+/// own.
+pub fn human_block(path: &Path, r: &Report, color: bool, fail_on: FailOn) -> String {
     let mut out = String::new();
-    let v = if color {
-        paint(r, verdict(r))
-    } else {
-        verdict(r).to_string()
-    };
-    writeln!(out, "{}: {v}", path.display()).ok();
+    let v = verdict(r, fail_on);
+    let v = if color { paint(r, fail_on, &v) } else { v };
+    writeln!(out, "{}: {v}", display::path(path)).ok();
     writeln!(out, "  state      {}", r.state.as_str()).ok();
     if let Some(id) = &r.bundle_id {
         writeln!(out, "  bundle id  {id}").ok();
@@ -92,48 +93,41 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
         match &s.name {
             Some(name) => writeln!(
                 out,
-                "  signer     {name}, key {} ({sig}; {trust})",
-                s.key_id
+                "  signer     {}, key {} ({sig}; {trust})",
+                shown(name),
+                shown(&s.key_id)
             ),
-            None => writeln!(out, "  signer     {} ({sig}; {trust})", s.key_id),
+            None => writeln!(out, "  signer     {} ({sig}; {trust})", shown(&s.key_id)),
         }
         .ok();
     }
     if let Some(m) = &r.manifest {
-        writeln!(out, "  title      {}", m.article.title).ok();
+        // An invalid bundle's manifest is what a forger wrote: shown, but
+        // never as the bundle's.
+        let claim = if r.state == State::Invalid {
+            " (NOT verified: the bundle is invalid)"
+        } else {
+            ""
+        };
+        writeln!(out, "  title      {}{claim}", shown(&m.article.title)).ok();
         if let Some(p) = m.article.published.as_ref().and_then(|p| p.value.as_ref()) {
-            writeln!(out, "  published  {p} (as the page states)").ok();
+            writeln!(out, "  published  {} (as the page states)", shown(p)).ok();
         }
         writeln!(
             out,
             "  captured   {} (as the bundle states)",
-            m.capture.captured_at
+            shown(&m.capture.captured_at)
         )
         .ok();
         for rel in &m.relations {
-            writeln!(
-                out,
-                "  repost     {}: {}",
-                rel.repost_url,
-                relation_line(rel)
-            )
-            .ok();
+            out.push_str(&render::relation_row("  repost     ", rel));
         }
     }
     out.push_str(&render::appendix_lines(r));
     if !r.findings.is_empty() {
         writeln!(out, "  findings").ok();
         for f in &r.findings {
-            writeln!(
-                out,
-                "    {} {} (step {}) {}: {}",
-                f.code,
-                severity(f.severity),
-                f.step,
-                f.location,
-                f.message
-            )
-            .ok();
+            writeln!(out, "    {}", finding_line(f)).ok();
         }
     }
     if !r.complete {
@@ -149,14 +143,23 @@ pub fn human_block(path: &Path, r: &Report, color: bool) -> String {
         markup: Markup::Plain,
     };
     if let Some(src) = citing::source(r, &style) {
-        write!(
-            out,
-            "  cite as    {}",
-            cite::render(Format::Text, &src, Markup::Plain)
-        )
-        .ok();
+        let text = cite::render(Format::Text, &src, Markup::Plain);
+        writeln!(out, "  cite as    {}", shown(text.trim_end())).ok();
     }
     out
+}
+
+/// One finding for a person: code, severity, step, where and what, the
+/// location and message shown safely.
+pub fn finding_line(f: &provseal::Finding) -> String {
+    format!(
+        "{} {} (step {}) {}: {}",
+        f.code,
+        severity(f.severity),
+        f.step,
+        shown(&f.location),
+        shown(&f.message)
+    )
 }
 
 fn severity(s: Severity) -> &'static str {
@@ -260,9 +263,9 @@ pub fn junit_case(
             .or(r.findings.first());
         let message = match first {
             Some(f) => format!("{}: {}", r.state.as_str(), line(f)),
-            None => format!("{}: {}", r.state.as_str(), verdict(r)),
+            None => format!("{}: {}", r.state.as_str(), verdict(r, fail_on)),
         };
-        let mut body = format!("{}\n", verdict(r));
+        let mut body = format!("{}\n", verdict(r, fail_on));
         for l in &failing {
             body.push_str(l);
             body.push('\n');
@@ -396,7 +399,13 @@ impl Totals {
         }
         s.push('\n');
         for (p, e) in &self.unreadable_dirs {
-            writeln!(s, "provseal: {p}: directory could not be read: {e}").ok();
+            writeln!(
+                s,
+                "provseal: {}: directory could not be read: {}",
+                shown(p),
+                shown(e)
+            )
+            .ok();
         }
         s
     }

@@ -115,6 +115,43 @@ pub fn extract_with_charset(kind: InputKind, bytes: &[u8], charset: Option<&str>
         InputKind::Text => text::extract_text_with(bytes, charset),
         InputKind::Html => html::extract_html_with(bytes, charset),
     }
+    .without_unsafe_characters()
+}
+
+impl Extracted {
+    /// The values with every control, bidirectional and invisible format
+    /// character removed (see [`crate::display`]): what provseal signs is
+    /// clean, while the raw page keeps every byte.
+    pub fn without_unsafe_characters(self) -> Extracted {
+        use crate::display::{has_unsafe, strip_unsafe, strip_unsafe_text};
+        let clean = |v: Option<String>| {
+            v.map(|s| crate::normalize::collapse_ws(&strip_unsafe(&s)))
+                .filter(|s| !s.is_empty())
+        };
+        let text = if self.text.split('\n').any(has_unsafe) {
+            crate::normalize::normalise_text(&strip_unsafe_text(&self.text))
+        } else {
+            self.text
+        };
+        Extracted {
+            title: clean(self.title),
+            subtitle: clean(self.subtitle),
+            authors: self
+                .authors
+                .into_iter()
+                .filter_map(|a| clean(Some(a)))
+                .collect(),
+            publisher: clean(self.publisher),
+            published_raw: clean(self.published_raw),
+            modified_raw: clean(self.modified_raw),
+            section: clean(self.section),
+            language: clean(self.language),
+            canonical_url: clean(self.canonical_url),
+            original_url: clean(self.original_url),
+            text,
+            encoding: self.encoding,
+        }
+    }
 }
 
 /// Drops values that are empty after trimming; decodes character

@@ -25,7 +25,7 @@ use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 
-use crate::verify::{Report, SMALL_BUNDLE, VerifyOptions, verify_reader};
+use crate::verify::{SMALL_BUNDLE, Verified, VerifyOptions, verify_reader_with_text};
 
 /// An `s3://bucket/key` URI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -434,8 +434,8 @@ impl S3 {
         Ok(Fetched::Ranged(size))
     }
 
-    /// Verifies an object [`S3::fetch`]ed from `uri`, and returns the report
-    /// and, when `text_cap` is given, the article text (for indexing). A
+    /// Verifies an object [`S3::fetch`]ed from `uri`: the report and the
+    /// article text as that one read checked it (see [`Verified`]). A
     /// failure to read the object is an `Err`, which callers report as an
     /// unreadable bundle (E001).
     pub fn verify_fetched(
@@ -443,30 +443,16 @@ impl S3 {
         uri: &S3Uri,
         fetched: &Fetched,
         opts: &VerifyOptions,
-        text_cap: Option<u64>,
-    ) -> Result<(Report, Option<Vec<u8>>), RemoteError> {
+    ) -> Result<Verified, RemoteError> {
         let io = |e: std::io::Error| RemoteError::Failed(uri.to_string(), e.to_string());
         match fetched {
             Fetched::Whole(bytes) => {
                 let len = bytes.len() as u64;
-                let report = verify_reader(&mut Cursor::new(bytes), len, opts).map_err(io)?;
-                let text = text_cap.and_then(|cap| {
-                    crate::appendix::entry_bytes_from(
-                        &mut Cursor::new(bytes),
-                        len,
-                        crate::pack::TEXT_PATH,
-                        cap,
-                    )
-                });
-                Ok((report, text))
+                verify_reader_with_text(&mut Cursor::new(bytes), len, opts).map_err(io)
             }
             Fetched::Ranged(size) => {
                 let mut r = ranged::RangedReader::new(self, uri.clone(), *size);
-                let report = verify_reader(&mut r, *size, opts).map_err(io)?;
-                let text = text_cap.and_then(|cap| {
-                    crate::appendix::entry_bytes_from(&mut r, *size, crate::pack::TEXT_PATH, cap)
-                });
-                Ok((report, text))
+                verify_reader_with_text(&mut r, *size, opts).map_err(io)
             }
         }
     }
@@ -477,10 +463,9 @@ impl S3 {
         uri: &S3Uri,
         size: u64,
         opts: &VerifyOptions,
-        text_cap: Option<u64>,
-    ) -> Result<(Report, Option<Vec<u8>>), RemoteError> {
+    ) -> Result<Verified, RemoteError> {
         let fetched = self.fetch(uri, size)?;
-        self.verify_fetched(uri, &fetched, opts, text_cap)
+        self.verify_fetched(uri, &fetched, opts)
     }
 }
 

@@ -180,24 +180,3 @@ fn check_stamp(
         }
     }
 }
-
-/// Step 7 for custody events: W007 for an event dated after the verifier's
-/// clock (beyond the skew).
-pub(super) fn future_events(events: &[EventInfo], now: DateTime<Utc>, findings: &mut Vec<Finding>) {
-    for e in events {
-        if let Some(time) = &e.time
-            && let Some(t) = crate::custody::parse_time(time)
-            && t > now + CLOCK_SKEW
-        {
-            findings.push(Finding::new(
-                Code::CustodyEventInFuture,
-                &e.entry,
-                format!(
-                    "custody event {} is dated {time}, after the verifier's clock ({})",
-                    e.sequence,
-                    now.to_rfc3339()
-                ),
-            ));
-        }
-    }
-}

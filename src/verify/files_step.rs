@@ -12,14 +12,18 @@ use crate::manifest::Manifest;
 use crate::normalize::check_text;
 
 /// Step 3: streams each listed entry once through SHA-256 and CRC-32.
+/// Returns the main article text as it was read, for the caller to hand
+/// on once it knows the text matched (the one read that is verified is
+/// the one shown).
 pub(super) fn check_files<R: Read + Seek>(
     r: &mut R,
     container: &Container,
     m: &Manifest,
     limits: &Limits,
     findings: &mut Vec<Finding>,
-) -> io::Result<()> {
+) -> io::Result<Option<Vec<u8>>> {
     let text_paths = m.text_paths();
+    let mut article = None;
     for f in &m.files {
         let Some(e) = container.entry(&f.path) else {
             continue;
@@ -74,6 +78,8 @@ pub(super) fn check_files<R: Read + Seek>(
                 ),
             ));
         }
+        let matches =
+            e.size == f.size && summary.crc32 == e.crc32 && summary.sha256.to_hex() == f.sha256;
         if is_text {
             match text {
                 Some(t) => {
@@ -83,6 +89,9 @@ pub(super) fn check_files<R: Read + Seek>(
                             &f.path,
                             format!("the article text {why}"),
                         ));
+                    }
+                    if f.role == crate::manifest::FileRole::Text && matches {
+                        article = Some(t);
                     }
                 }
                 None => findings.push(Finding::new(
@@ -96,5 +105,5 @@ pub(super) fn check_files<R: Read + Seek>(
             }
         }
     }
-    Ok(())
+    Ok(article)
 }

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 
@@ -20,7 +20,11 @@ use crate::sign::{SignatureProblem, signer_key, verify_envelope};
 
 mod appendix_step;
 mod files_step;
+mod semantic_step;
 mod trust_step;
+mod verdict;
+
+pub use verdict::{Failure, is_appendix_finding};
 
 /// How far in the future a capture time may be before W002: clocks differ.
 pub const CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -93,6 +97,22 @@ impl State {
     }
 }
 
+/// The appendix (spec §6.4, §6.5): custody events and timestamp tokens
+/// that anyone holding a bundle can add after it was signed. Its state is
+/// reported apart from the signed core's (spec §8.1), so that an entry a
+/// third party appended can fail a bundle but never make its signed core
+/// look forged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppendixState {
+    /// The bundle has no appendix entries.
+    None,
+    /// Every appendix entry checked out.
+    Valid,
+    /// Some appendix entry broke a rule of §6.4 or §6.5.
+    Invalid,
+}
+
 /// Who signed, as far as the signature shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignerInfo {
@@ -136,6 +156,8 @@ pub struct Report {
     pub custody_head: Option<String>,
     /// The RFC 3161 timestamp tokens (spec §6.5), in appendix order.
     pub timestamps: Vec<crate::timestamp::Stamp>,
+    /// Whether the appendix checked out, apart from the signed core.
+    pub appendix: AppendixState,
 }
 
 impl Report {
@@ -156,6 +178,7 @@ impl Report {
             custody: Vec::new(),
             custody_head: None,
             timestamps: Vec::new(),
+            appendix: AppendixState::None,
         }
     }
 }
@@ -164,6 +187,24 @@ impl Report {
 /// file itself (it cannot be opened or read); everything wrong with its
 /// content is a finding.
 pub fn verify_path(path: &Path, opts: &VerifyOptions) -> io::Result<Report> {
+    verify_path_with_text(path, opts).map(|v| v.report)
+}
+
+/// A report, and the article text exactly as verification read and
+/// checked it: `text` is `Some` only when `article/text.txt` was read
+/// whole (within the text cap) and its size, CRC-32 and SHA-256 matched
+/// the manifest. Commands that show or index the text take it from here,
+/// never from a second read of the bundle, which could find other bytes.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The verification result.
+    pub report: Report,
+    /// The checked article text.
+    pub text: Option<Vec<u8>>,
+}
+
+/// As [`verify_path`], keeping the checked article text.
+pub fn verify_path_with_text(path: &Path, opts: &VerifyOptions) -> io::Result<Verified> {
     let mut file = File::open(path)?;
     let len = file.metadata()?.len();
     if len <= SMALL_BUNDLE {
@@ -174,12 +215,12 @@ pub fn verify_path(path: &Path, opts: &VerifyOptions) -> io::Result<Report> {
         (&mut file).take(SMALL_BUNDLE + 1).read_to_end(&mut bytes)?;
         if bytes.len() as u64 <= SMALL_BUNDLE {
             let len = bytes.len() as u64;
-            return verify_reader(&mut io::Cursor::new(bytes), len, opts);
+            return verify_reader_with_text(&mut io::Cursor::new(bytes), len, opts);
         }
         file.seek(SeekFrom::Start(0))?;
     }
     let len = file.metadata()?.len();
-    verify_reader(&mut BufReader::with_capacity(64 << 10, file), len, opts)
+    verify_reader_with_text(&mut BufReader::with_capacity(64 << 10, file), len, opts)
 }
 
 /// Bundles up to this size are read into memory whole before verifying;
@@ -192,12 +233,23 @@ pub fn verify_reader<R: Read + Seek>(
     len: u64,
     opts: &VerifyOptions,
 ) -> io::Result<Report> {
+    verify_reader_with_text(r, len, opts).map(|v| v.report)
+}
+
+/// As [`verify_reader`], keeping the checked article text (see
+/// [`Verified`]).
+pub fn verify_reader_with_text<R: Read + Seek>(
+    r: &mut R,
+    len: u64,
+    opts: &VerifyOptions,
+) -> io::Result<Verified> {
+    let unread = |report| Verified { report, text: None };
     let mut findings = Vec::new();
 
     // Step 1: container structure and entry names.
     let container = match read_container(r, len, &opts.limits)? {
         Ok(c) => c,
-        Err(fatal) => return Ok(Report::from_findings(fatal)),
+        Err(fatal) => return Ok(unread(Report::from_findings(fatal))),
     };
     findings.extend(container.findings.iter().cloned());
 
@@ -245,8 +297,9 @@ pub fn verify_reader<R: Read + Seek>(
     }
 
     // Step 3: every listed file's size, CRC-32 and SHA-256.
+    let mut text = None;
     if let Some(m) = &manifest {
-        files_step::check_files(r, &container, m, &opts.limits, &mut findings)?;
+        text = files_step::check_files(r, &container, m, &opts.limits, &mut findings)?;
     }
 
     // Step 4: the signature.
@@ -319,20 +372,37 @@ pub fn verify_reader<R: Read + Seek>(
         _ => appendix_step::Appendix::default(),
     };
 
-    let integrity_ok = !findings.iter().any(|f| f.severity == Severity::Error);
+    // Appendix entries are anyone's to add: their errors fail the bundle
+    // but leave the signed core's state standing (spec §8.1).
+    let core_ok = !findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && !is_appendix_finding(f));
+    let appendix_state = if appendix.events.is_empty()
+        && appendix.stamps.is_empty()
+        && crate::appendix::entries(&container).is_empty()
+    {
+        AppendixState::None
+    } else if findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && is_appendix_finding(f))
+    {
+        AppendixState::Invalid
+    } else {
+        AppendixState::Valid
+    };
 
-    // Step 6: trust, only meaningful for an intact bundle.
+    // Step 6: trust, only meaningful for an intact signed core.
     let mut custody = appendix.events;
     let mut stamps = appendix.stamps;
     let mut state = State::Invalid;
-    if integrity_ok {
+    if core_ok {
         // Tokens first: a trusted one dates the signature for the signer's
         // judgement. Their findings are listed after the signer's.
         let mut token_findings = Vec::new();
         trust_step::judge_timestamps(&mut stamps, opts, &mut token_findings);
         let attested = stamps
             .iter()
-            .filter(|(s, _)| s.subject == SIGNATURE_PATH && s.trusted == Some(true))
+            .filter(|(s, _)| s.subject == SIGNATURE_PATH && s.valid && s.trusted == Some(true))
             .filter_map(|(s, _)| s.gen_time)
             .min();
         state = trust_step::judge_signer(
@@ -350,24 +420,28 @@ pub fn verify_reader<R: Read + Seek>(
 
     // Step 7: semantic checks, as warnings.
     if let Some(m) = &manifest {
-        semantic_checks(m, opts.now, &mut findings);
+        semantic_step::check_manifest(m, opts.now, &mut findings);
     }
-    appendix_step::future_events(&custody, opts.now, &mut findings);
+    semantic_step::check_events(&custody, opts.now, &mut findings);
 
     findings.sort_by_key(|f| f.step);
     let passed = !findings.iter().any(|f| f.severity == Severity::Error);
     let complete = manifest.is_some();
-    Ok(Report {
-        bundle_id,
-        state,
-        passed,
-        complete,
-        signer,
-        findings,
-        manifest,
-        custody_head: custody.last().map(|e| e.digest.clone()),
-        custody,
-        timestamps: stamps.into_iter().map(|(s, _)| s).collect(),
+    Ok(Verified {
+        report: Report {
+            bundle_id,
+            state,
+            passed,
+            complete,
+            signer,
+            findings,
+            manifest,
+            custody_head: custody.last().map(|e| e.digest.clone()),
+            custody,
+            timestamps: stamps.into_iter().map(|(s, _)| s).collect(),
+            appendix: appendix_state,
+        },
+        text,
     })
 }
 
@@ -477,29 +551,6 @@ fn read_small<R: Read + Seek>(
     Ok(Some(buf))
 }
 
-/// Reads one entry of a bundle whole, for a caller that has verified the
-/// bundle and wants a file of it (e.g. the article text). `None` when there
-/// is no such entry, it is not readable as STORED data, or it is larger
-/// than `cap`.
-pub fn read_entry(path: &Path, name: &str, cap: u64) -> io::Result<Option<Vec<u8>>> {
-    let file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let mut r = BufReader::new(file);
-    let Ok(container) = read_container(&mut r, len, &Limits::default())? else {
-        return Ok(None);
-    };
-    let Some(e) = container
-        .entry(name)
-        .filter(|e| e.readable && e.size <= cap)
-    else {
-        return Ok(None);
-    };
-    r.seek(SeekFrom::Start(e.data_offset))?;
-    let mut buf = Vec::with_capacity(e.size as usize);
-    r.take(e.size).read_to_end(&mut buf)?;
-    Ok(Some(buf))
-}
-
 /// The deepest nesting of JSON arrays and objects, counted without parsing
 /// (brackets inside strings do not count), so that a hostile manifest is
 /// refused before a recursive parser sees it.
@@ -526,48 +577,4 @@ pub fn json_depth(bytes: &[u8]) -> usize {
         }
     }
     max
-}
-
-/// Step 7: warnings about times.
-fn semantic_checks(m: &Manifest, now: DateTime<Utc>, findings: &mut Vec<Finding>) {
-    let Some(captured) = m.captured_at() else {
-        return;
-    };
-    if captured > now + CLOCK_SKEW {
-        findings.push(Finding::new(
-            Code::CapturedInFuture,
-            format!("{MANIFEST_PATH}#/capture/captured_at"),
-            format!(
-                "captured at {}, after the verifier's clock ({})",
-                m.capture.captured_at,
-                now.to_rfc3339()
-            ),
-        ));
-    }
-    let Some(value) = m
-        .article
-        .published
-        .as_ref()
-        .and_then(|p| p.value.as_deref())
-    else {
-        return;
-    };
-    let after = if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        t.with_timezone(&Utc) > captured
-    } else if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        // A bare date may be in any time zone: only a whole day later counts.
-        d > (captured + Duration::days(1)).date_naive()
-    } else {
-        false
-    };
-    if after {
-        findings.push(Finding::new(
-            Code::PublishedAfterCaptured,
-            format!("{MANIFEST_PATH}#/article/published"),
-            format!(
-                "published {value}, after the capture at {}",
-                m.capture.captured_at
-            ),
-        ));
-    }
 }

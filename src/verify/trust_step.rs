@@ -43,7 +43,7 @@ pub(super) fn judge_signer(
         return State::IntactUnsigned;
     };
     if let (Some(store), Some(m)) = (&opts.trust_store, manifest) {
-        return judge_by_store(store, &key, attested, m, info, findings);
+        return judge_by_store(store, &key, attested, m, opts.now, info, findings);
     }
     if opts.trusted.is_empty() {
         findings.push(Finding::new(
@@ -88,7 +88,10 @@ pub(super) fn judge_custody(
         return;
     }
     for (info, key, at) in events.iter_mut() {
-        let Some(key) = key else { continue };
+        // A broken event is already an error; who signed it does not matter.
+        let Some(key) = key.as_ref().filter(|_| info.valid) else {
+            continue;
+        };
         let (trusted, name) = match (&opts.trust_store, at) {
             (Some(store), Some(at)) => match store.standing(key, *at) {
                 Standing::Trusted { signer, .. } => (true, Some(signer)),
@@ -123,13 +126,19 @@ pub(super) fn judge_custody(
     }
 }
 
-/// Step 5 with a trust store (spec §8.2): the signer's key is judged at
+/// Step 6 with a trust store (spec §8.2): the signer's key is judged at
 /// the signing time the signed manifest states, `capture.captured_at`.
+/// That time is the signer's claim; a key revoked since (it may have been
+/// stolen, and a thief can backdate) is trusted only when a trusted token
+/// proves the signature existed before the revocation (else E044), and a
+/// key retired since is trusted with W011 unless a token proves the
+/// signature existed by the window's end.
 pub(super) fn judge_by_store(
     store: &crate::trust::TrustStore,
     key: &VerifyingKey,
     attested: Option<DateTime<Utc>>,
     m: &Manifest,
+    now: DateTime<Utc>,
     info: &mut SignerInfo,
     findings: &mut Vec<Finding>,
 ) -> State {
@@ -139,37 +148,61 @@ pub(super) fn judge_by_store(
         return State::IntactUntrusted;
     };
     let at = m.capture.captured_at.as_str();
+    let shown = |t: &DateTime<Utc>| t.to_rfc3339();
     match store.standing(key, signed_at.with_timezone(&Utc)) {
         Standing::Trusted {
             signer,
             revoked_later,
+            not_after,
         } => {
+            info.name = Some(signer.clone());
             if let Some((when, reason)) = revoked_later {
-                // The claimed signing time could be backdated by whoever
-                // holds a compromised key; a trusted timestamp settles it.
-                let proof = match attested {
-                    Some(g) if g < when => format!(
-                        "; a trusted timestamp proves the signature existed at {}, before the revocation",
-                        g.to_rfc3339()
-                    ),
-                    Some(g) => format!(
-                        "; the earliest trusted timestamp ({}) is after the revocation, so only the signer's claim dates the signature",
-                        g.to_rfc3339()
-                    ),
-                    None => "; no trusted timestamp proves when it was signed".into(),
+                let Some(g) = attested.filter(|g| *g < when) else {
+                    let token = match attested {
+                        Some(g) => format!(
+                            "the earliest trusted timestamp ({}) is after the revocation",
+                            shown(&g)
+                        ),
+                        None => "no trusted timestamp proves when it was signed".into(),
+                    };
+                    info.trusted = Some(false);
+                    findings.push(Finding::new(
+                        Code::RevokedKeyTimeUnproven,
+                        SIGNATURE_PATH,
+                        format!(
+                            "{signer}'s key {} was revoked on {} ({reason}); the bundle says it was signed before, at {at}, but {token}, and whoever holds a revoked key can write any time",
+                            info.key_id,
+                            shown(&when)
+                        ),
+                    ));
+                    return State::IntactUntrusted;
                 };
                 findings.push(Finding::new(
                     Code::KeyRevokedSince,
                     SIGNATURE_PATH,
                     format!(
-                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle says it was signed ({at}): the signature stands{proof}",
+                        "{signer}'s key {} was revoked on {} ({reason}), after this bundle was signed: a trusted timestamp proves the signature existed at {}, before the revocation, so it stands",
                         info.key_id,
-                        when.to_rfc3339()
+                        shown(&when),
+                        shown(&g)
+                    ),
+                ));
+            }
+            if let Some(end) = not_after
+                && end <= now
+                && attested.is_none_or(|g| g > end)
+            {
+                findings.push(Finding::new(
+                    Code::RetiredKeyTimeUnproven,
+                    SIGNATURE_PATH,
+                    format!(
+                        "{signer}'s key {} was retired on {}; the bundle says it was signed at {at}, inside the key's window, but only the signer's claim dates it (no trusted timestamp proves it existed by then)",
+                        info.key_id,
+                        shown(&end)
                     ),
                 ));
             }
             info.trusted = Some(true);
-            info.name = Some(signer);
             State::VerifiedTrusted
         }
         Standing::Unknown => {

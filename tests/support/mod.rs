@@ -274,6 +274,7 @@ pub fn synthetic_fetch() -> provseal::capture::Fetched {
     let redirect = Exchange {
         url: "https://portal.example.net/r/991".into(),
         request_headers: request(),
+        request_head: Vec::new(),
         http_version: "HTTP/1.1".into(),
         status: 301,
         reason: "Moved Permanently".into(),
@@ -287,6 +288,7 @@ pub fn synthetic_fetch() -> provseal::capture::Fetched {
     let final_page = Exchange {
         url: "https://portal.example.net/news/991".into(),
         request_headers: request(),
+        request_head: Vec::new(),
         http_version: "HTTP/1.1".into(),
         status: 200,
         reason: "OK".into(),
@@ -308,6 +310,7 @@ pub fn synthetic_page(url: &str, body: Vec<u8>) -> provseal::capture::Fetched {
     use provseal::capture::{Exchange, Fetched};
     let e = Exchange {
         url: url.into(),
+        request_head: Vec::new(),
         request_headers: vec![("Host".into(), url.split('/').nth(2).unwrap_or("").into())],
         http_version: "HTTP/1.1".into(),
         status: 200,

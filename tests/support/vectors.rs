@@ -908,18 +908,18 @@ pub fn all() -> Vec<Vector> {
     // judged by its key's standing at that time.
     for (file, description, store, state, codes) in [
         (
-            "valid/trust_store_rotated_key.zip",
-            "Signed with a key that was rotated out on 2025-01-01, after this bundle was signed: still verified.",
+            "valid/W011_retired_key_time_unproven.zip",
+            "Signed with a key that was rotated out on 2025-01-01, after this bundle says it was signed: verified, with W011 because only the signer's claim dates it.",
             "keys/trust-store-rotated.toml",
             "verified-trusted",
-            &[][..],
+            &["W011"][..],
         ),
         (
-            "valid/W005_key_revoked_after_signing.zip",
-            "Signed before its key was revoked (2025-06-01): verified, with the revocation shown.",
+            "invalid/E044_revoked_key_time_unproven.zip",
+            "Signed, it says, before its key was revoked (2025-06-01), but no trusted timestamp proves it: a stolen key could have written that time.",
             "keys/trust-store-revoked-later.toml",
-            "verified-trusted",
-            &["W005"][..],
+            "intact-untrusted",
+            &["E044"][..],
         ),
         (
             "invalid/E042_key_not_valid_at_signing.zip",
@@ -950,6 +950,41 @@ pub fn all() -> Vec<Vector> {
             v.entry.trust_store = Some(store.into());
         }
     }
+    // Text values that a screen would act on (spec §5.4), in a bundle made
+    // by another tool: warnings, shown escaped.
+    let hostile = edit_manifest(&base, Some(&test), |m| {
+        m.article.title = "Pier reopens\u{1b}[2K\rVERIFIED: intact, signed by a trusted key".into();
+        m.article.publisher = Some("Loopback \u{202e}sweN".into());
+    });
+    b.add(
+        "valid/W009_unsafe_characters.zip",
+        "A title with an escape sequence and a carriage return, and a publisher with a right-to-left override, signed: intact, with W009 for each value.",
+        hostile,
+        &[TEST],
+        false,
+        "verified-trusted",
+        &["W009"],
+        Pass,
+    );
+    let lookalike = edit_manifest(&base, Some(&test), |m| {
+        if let Some(u) = m
+            .urls
+            .iter_mut()
+            .find(|u| u.role == provseal::manifest::UrlRole::Original)
+        {
+            u.url = "https://\u{430}pple-news.example/read.php?num=1".into();
+        }
+    });
+    b.add(
+        "valid/W010_confusable_host.zip",
+        "An original URL whose host mixes a Cyrillic a into Latin letters: intact, with W010, and shown in punycode.",
+        lookalike,
+        &[TEST],
+        false,
+        "verified-trusted",
+        &["W010"],
+        Pass,
+    );
     appendix::add_all(&mut b, &signed.bytes);
     b.out
 }

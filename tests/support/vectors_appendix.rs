@@ -128,19 +128,44 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
         &["W007"],
     );
 
+    custody(
+        b,
+        "valid/W009_custody_note_unsafe.zip",
+        "A custody event, appended by another tool, whose note holds a line feed and an escape sequence that would fake a line of the report: the event stands, with W009.",
+        with(
+            signed,
+            vec![(
+                AppendixName::Event(1),
+                make_event(
+                    &other,
+                    &id,
+                    None,
+                    t(T1),
+                    Action::Reviewed,
+                    Some("ok\n  timestamp  signature.json existed by 2024-01-01 \u{1b}[32mtrusted TSA".into()),
+                ),
+            )],
+        ),
+        &[TEST, OTHER],
+        "verified-trusted",
+        &["W009"],
+    );
+
     let invalid = |b: &mut Builder, file: &str, d: &str, bytes: Vec<u8>, codes: &[&str]| {
         let hand = if ["E061", "E066", "E067"].contains(&&file[..4]) {
             NotApplicable
         } else {
             Fail
         };
+        // The signed core is intact and trusted: an appended entry fails
+        // the bundle without making it look forged (spec §8.1).
         b.add(
             &format!("invalid/{file}"),
             d,
             bytes,
             &[TEST, OTHER],
             false,
-            "invalid",
+            "verified-trusted",
             codes,
             hand,
         );
@@ -301,6 +326,37 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
         &[],
         Pass,
     );
+    // A trusted token settles what the signer's claim alone cannot (spec
+    // §8.2): the signature existed before the revocation, or by the end
+    // of the retired key's window.
+    for (file, d, store, codes) in [
+        (
+            "valid/W005_key_revoked_after_signing.zip",
+            "Signed before its key was revoked (2025-06-01), as a trusted token (genTime 2024-03-15T09:00:00Z) proves: verified, with the revocation shown.",
+            "keys/trust-store-revoked-later.toml",
+            &["W005"][..],
+        ),
+        (
+            "valid/trust_store_rotated_key.zip",
+            "Signed with a key rotated out on 2025-01-01, and a trusted token proves the signature existed in 2024: verified, no warning.",
+            "keys/trust-store-rotated.toml",
+            &[][..],
+        ),
+    ] {
+        add_ts(
+            b,
+            file,
+            d,
+            good.clone(),
+            &[root],
+            "verified-trusted",
+            codes,
+            NotApplicable,
+        );
+        let v = b.out.last_mut().unwrap();
+        v.entry.trust_store = Some(store.into());
+        v.entry.trusted_keys.clear();
+    }
     add_ts(
         b,
         "valid/W008_timestamp_without_root.zip",
@@ -333,7 +389,7 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
             )],
         ),
         &[root],
-        "invalid",
+        "verified-trusted",
         &["E070"],
         Fail,
     );
@@ -343,7 +399,7 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
         "A genuine token over 64 other bytes, not this bundle's signature.",
         stamped("tsa", "2024-03-15T09:00:00Z", &[0x55; 64]),
         &[root],
-        "invalid",
+        "verified-trusted",
         &["E071"],
         Fail,
     );
@@ -359,7 +415,7 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
             )],
         ),
         &[root],
-        "invalid",
+        "verified-trusted",
         &["E072"],
         Fail,
     );
@@ -369,7 +425,7 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
         "A token signed with a certificate that lacks the timeStamping extended key usage.",
         stamped("plain", "2024-03-15T09:00:00Z", &sig),
         &[root],
-        "invalid",
+        "verified-trusted",
         &["E073"],
         Fail,
     );
@@ -389,7 +445,7 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
         "A token attesting the signature existed at 2024-03-15T08:00:00Z, half an hour before the capture time the manifest claims.",
         stamped("tsa", "2024-03-15T08:00:00Z", &sig),
         &[root],
-        "invalid",
+        "verified-trusted",
         &["E075"],
         Fail,
     );
