@@ -32,6 +32,52 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # unzip treats names as wildcard patterns: bracket the special characters.
 pattern() { printf '%s' "$1" | sed -e 's/\[/[[]/g' -e 's/\*/[*]/g' -e 's/?/[?]/g'; }
 
+# 0. The container's bytes are the canonical layout of spec section 3.2:
+# local headers and their data tile the file from offset 0, then the
+# central directory, then a 22-byte end record, with every fixed field at
+# its one allowed value. unzip tolerates prepended bytes, comments, gaps
+# and headers that disagree; provseal does not, and neither does this.
+python3 - "$bundle" <<'PY' || fail "the container is not in the canonical layout (spec section 3.2)"
+import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+def bad(why):
+    print(why, file=sys.stderr)
+    sys.exit(1)
+if len(b) < 22 or b[-22:-18] != b"PK\x05\x06":
+    bad("no end record in the last 22 bytes")
+_, d0, d1, n1, n2, cd_size, cd_off, clen = struct.unpack("<IHHHHIIH", b[-22:])
+if (d0, d1, clen) != (0, 0, 0) or n1 != n2:
+    bad("end record: disk numbers, comment or counts")
+if cd_off + cd_size != len(b) - 22:
+    bad("the central directory does not end where the end record starts")
+pos, cpos, seen = 0, cd_off, set()
+for i in range(n1):
+    if b[cpos:cpos + 4] != b"PK\x01\x02":
+        bad("central header %d" % i)
+    (made, need, flags, method, mtime, mdate, crc, csize, usize, nlen, xlen, comlen,
+     disk, iattr, eattr, loff) = struct.unpack("<HHHHHHIIIHHHHHII", b[cpos + 4:cpos + 46])
+    name = b[cpos + 46:cpos + 46 + nlen]
+    if (made, need, flags, method, mtime, mdate) != (0x031e, 10, 0x0800, 0, 0, 0x21):
+        bad("central header %d: fixed fields" % i)
+    if (xlen, comlen, disk, iattr, eattr) != (0, 0, 0, 0, 0x81a40000) or csize != usize:
+        bad("central header %d: extra, comment, attributes or sizes" % i)
+    if loff != pos or name in seen:
+        bad("entry %d does not start where the previous one ended" % i)
+    seen.add(name)
+    local = b[pos:pos + 30 + nlen]
+    if local[:4] != b"PK\x03\x04" or local[4:26] != b[cpos + 6:cpos + 28]:
+        bad("local header %d disagrees with its central header" % i)
+    if struct.unpack("<HH", local[26:30]) != (nlen, 0) or local[30:] != name:
+        bad("local header %d: name or extra field" % i)
+    data = b[pos + 30 + nlen:pos + 30 + nlen + csize]
+    if len(data) != csize or zlib.crc32(data) != crc:
+        bad("entry %d: data or CRC-32" % i)
+    pos += 30 + nlen + csize
+    cpos += 46 + nlen
+if pos != cd_off or cpos != cd_off + cd_size:
+    bad("the entries do not tile the file up to the central directory")
+PY
+
 # 1. Every entry's CRC-32.
 unzip -tq "$bundle" >/dev/null 2>&1 || fail "unzip -t reports a damaged archive"
 
@@ -152,17 +198,19 @@ PY
         -sigfile "$work/event-sig.bin" >/dev/null 2>&1 || fail "$event: the actor's signature does not verify"
     previous="sha256:$(sha256sum "$work/event.json" | cut -d' ' -f1)"
     floor=$(cat "$work/event-time")
+    # Kept for step 7: what a token over this event stamps, and its time.
+    cp "$work/event-sig.bin" "$work/event-$(printf '%06d' "$seq").sig"
+    cp "$work/event-time" "$work/event-$(printf '%06d' "$seq").time"
 done
 
-# 7. With a TSA root: every token over the manifest's signature verifies
-# under it, judged at its own genTime, and does not predate the claimed
-# capture time (by more than five minutes).
-if [ -n "$tsa_root" ]; then
-    for token in $(grep '^timestamps/signature\.' "$work/appendix" || true); do
-        unzip -p "$bundle" "$token" >"$work/token.tsr" 2>/dev/null || fail "$token: cannot extract"
-        gen=$(openssl ts -reply -in "$work/token.tsr" -text 2>/dev/null | sed -n 's/^Time stamp: //p')
-        [ -n "$gen" ] || fail "$token: not a time-stamp response"
-        at=$(python3 - "$gen" "$captured" <<'PY'
+# check_token TOKEN DATA CLAIMED WHAT: the token TOKEN in the bundle stamps
+# the bytes in file DATA, verifies under the TSA root at its own genTime,
+# and its genTime is not before CLAIMED (WHAT's time) less five minutes.
+check_token() {
+    unzip -p "$bundle" "$1" >"$work/token.tsr" 2>/dev/null || fail "$1: cannot extract"
+    gen=$(openssl ts -reply -in "$work/token.tsr" -text 2>/dev/null | sed -n 's/^Time stamp: //p')
+    [ -n "$gen" ] || fail "$1: not a time-stamp response"
+    at=$(python3 - "$gen" "$3" <<'PY'
 import datetime, sys
 g = datetime.datetime.strptime(sys.argv[1].replace(" GMT", "").split(".")[0], "%b %d %H:%M:%S %Y")
 g = g.replace(tzinfo=datetime.timezone.utc)
@@ -170,9 +218,23 @@ c = datetime.datetime.fromisoformat(sys.argv[2].replace("Z", "+00:00"))
 print(int(g.timestamp()) if c <= g + datetime.timedelta(minutes=5) else "early")
 PY
 )
-        [ "$at" != early ] || fail "$token: the capture time is later than the token's genTime"
-        openssl ts -verify -data "$work/sig.bin" -in "$work/token.tsr" -CAfile "$tsa_root" -attime "$at" \
-            >/dev/null 2>&1 || fail "$token: openssl ts -verify refuses it"
+    [ "$at" != early ] || fail "$1: $4 is later than the token's genTime"
+    openssl ts -verify -data "$2" -in "$work/token.tsr" -CAfile "$tsa_root" -attime "$at" \
+        >/dev/null 2>&1 || fail "$1: openssl ts -verify refuses it"
+}
+
+# 7. With a TSA root: every token over the manifest's signature, and every
+# token over a custody event's signature, verifies under it, judged at its
+# own genTime, and does not predate the time its subject claims (by more
+# than five minutes).
+if [ -n "$tsa_root" ]; then
+    for token in $(grep '^timestamps/custody-' "$work/appendix" || true); do
+        n=$(printf '%s' "$token" | sed -n 's|^timestamps/custody-\([0-9]\{6\}\)\..*|\1|p')
+        [ -f "$work/event-$n.sig" ] || fail "$token: stamps event $n, which the chain does not hold"
+        check_token "$token" "$work/event-$n.sig" "$(cat "$work/event-$n.time")" "the event's time"
+    done
+    for token in $(grep '^timestamps/signature\.' "$work/appendix" || true); do
+        check_token "$token" "$work/sig.bin" "$captured" "the capture time"
     done
 fi
 

@@ -105,6 +105,9 @@ pub struct Packed {
     pub manifest: Manifest,
     /// `sha256:` of the manifest bytes.
     pub bundle_id: String,
+    /// What the packer should tell the person, such as a page reduced
+    /// before extraction (see [`crate::extract::budget`]).
+    pub notes: Vec<String>,
 }
 
 fn clean(v: Option<String>) -> Option<String> {
@@ -255,7 +258,7 @@ pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackErro
         ),
         &req.input[..],
     );
-    assemble(
+    let mut packed = assemble(
         article,
         urls,
         capture,
@@ -263,7 +266,9 @@ pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackErro
         vec![source],
         Default::default(),
         key,
-    )
+    )?;
+    packed.notes.extend(extracted.reduced);
+    Ok(packed)
 }
 
 pub(crate) fn this_tool() -> Tool {
@@ -339,6 +344,7 @@ pub(crate) fn assemble(
         bytes,
         manifest,
         bundle_id,
+        notes: Vec::new(),
     })
 }
 

@@ -228,7 +228,7 @@ pub fn pack_captures(
         http: Some(first.http.clone()),
     };
     let extra: Vec<(FileEntry, &[u8])> = files.iter().map(|(f, d)| (f.clone(), &d[..])).collect();
-    assemble(
+    let mut packed = assemble(
         article,
         urls,
         capture,
@@ -236,5 +236,11 @@ pub fn pack_captures(
         extra,
         (records, relations),
         key,
-    )
+    )?;
+    for c in std::iter::once(&first).chain(copies.iter()) {
+        if let Some(n) = &c.extracted.reduced {
+            packed.notes.push(format!("{}: {n}", c.http.final_url));
+        }
+    }
+    Ok(packed)
 }

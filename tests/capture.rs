@@ -368,3 +368,136 @@ fn a_repost_captured_with_its_original_records_the_relation() {
         .unwrap();
     assert!(String::from_utf8_lossy(&inspected.stdout).contains("copies/1/page.html"));
 }
+
+/// The blocks of a WARC's records of one type, in file order.
+fn warc_blocks(warc: &[u8], kind: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < warc.len() {
+        let head_end = at
+            + warc[at..]
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .expect("a WARC header ends with a blank line");
+        let head = String::from_utf8_lossy(&warc[at..head_end]).into_owned();
+        let field = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+        };
+        let len: usize = field("Content-Length:").unwrap().parse().unwrap();
+        let block = &warc[head_end + 4..head_end + 4 + len];
+        if field("WARC-Type:").as_deref() == Some(kind) {
+            out.push(block.to_vec());
+        }
+        at = head_end + 4 + len + 4;
+    }
+    out
+}
+
+#[test]
+fn a_redirect_to_a_private_address_on_another_site_is_refused_unless_allowed() {
+    let first = server::start();
+    let second = server::start();
+    let port = second.base.rsplit(':').next().unwrap().to_string();
+    // By address, and by a name that resolves to loopback: what is judged
+    // is the address connected to, not how the URL spells it.
+    for route in ["to", "to-localhost"] {
+        let url = format!("{}/{route}/{port}/article", first.base);
+        let dir = tempfile::tempdir().unwrap();
+        let out = capture(dir.path(), &url, &[]);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{url}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("not on the public internet")
+                && err.contains("--allow-private-redirects")
+                && (err.contains("127.0.0.1") || err.contains("::1")),
+            "{err}"
+        );
+        only_expected_files(dir.path());
+        assert!(
+            second.requests.lock().unwrap().is_empty(),
+            "the refused server was contacted"
+        );
+
+        capture_ok(dir.path(), &url, &["--allow-private-redirects"]);
+        let m = manifest_of(dir.path());
+        let http = m.capture.http.as_ref().unwrap();
+        assert!(
+            http.final_url.ends_with(&format!(":{port}/article")),
+            "{}",
+            http.final_url
+        );
+        assert_eq!(m.article.title, "Pier reopens after repairs");
+        second.requests.lock().unwrap().clear();
+    }
+    // The user's own URL on loopback, and redirects within it, stay allowed.
+    let dir = tempfile::tempdir().unwrap();
+    capture_ok(dir.path(), &format!("{}/chain", first.base), &[]);
+}
+
+#[test]
+fn a_url_with_credentials_is_refused_and_they_are_never_sent() {
+    let s = server::start();
+    let target = server::start();
+    let port = target.base.rsplit(':').next().unwrap().to_string();
+    let given = format!("http://reader:s3cret@127.0.0.1:{port}/article");
+    let redirected = format!("{}/cred/{port}", s.base);
+    for url in [given, redirected] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = capture(dir.path(), &url, &["--allow-private-redirects"]);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{url}: {err}");
+        assert!(err.contains("user name or password"), "{err}");
+        assert!(!err.contains("s3cret"), "the password was echoed: {err}");
+        only_expected_files(dir.path());
+    }
+    assert!(
+        target.requests.lock().unwrap().is_empty(),
+        "a request went to the server the credentials were for"
+    );
+}
+
+#[test]
+fn the_timeout_bounds_every_hop_together() {
+    let s = server::start();
+    // Five answers of 0.6 s each: every one is well inside 2 s, all of
+    // them together are not.
+    let dir = tempfile::tempdir().unwrap();
+    let out = capture(
+        dir.path(),
+        &format!("{}/hop/4", s.base),
+        &["--timeout", "2"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("timed out after 2 s"), "{err}");
+    only_expected_files(dir.path());
+    // Two hops fit in a generous deadline.
+    capture_ok(
+        dir.path(),
+        &format!("{}/hop/1", s.base),
+        &["--timeout", "20"],
+    );
+}
+
+#[test]
+fn the_warc_request_records_hold_exactly_the_bytes_sent() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    capture_ok(dir.path(), &format!("{}/chain", s.base), &[]);
+    let e = entries(&fs::read(dir.path().join("out.zip")).unwrap());
+    let recorded = warc_blocks(get(&e, "capture/capture.warc"), "request");
+    let received = s.raw.lock().unwrap().clone();
+    assert_eq!(received.len(), 3);
+    assert_eq!(
+        recorded
+            .iter()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect::<Vec<_>>(),
+        received
+            .iter()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect::<Vec<_>>()
+    );
+}

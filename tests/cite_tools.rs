@@ -235,3 +235,230 @@ fn rispy_pybtex_the_csl_schema_and_an_html_parser_read_the_citations() {
     let passed = out.lines().filter(|l| l.starts_with("ok ")).count();
     assert!(passed >= 80, "only {passed} checks ran:\n{out}");
 }
+
+/// Strings built to break out of a BibTeX field: braces (balanced or
+/// not), backslashes, `@`, `%`, `#`, quotes, commas, `=`, line breaks,
+/// the word "and", and anything else Unicode holds.
+fn hostile_string() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let special = prop::sample::select(vec![
+        "{",
+        "}",
+        "}}",
+        "{{",
+        "\\",
+        "\\}",
+        "@",
+        "@misc{x,",
+        "%",
+        "#",
+        "\"",
+        ",",
+        "=",
+        "\n",
+        "\r\n",
+        " and ",
+        "AND",
+        "$",
+        "&",
+        "_",
+        "~",
+        "^",
+        "}, note = {",
+        "\u{0}",
+        "\u{1b}[2J",
+        "\u{202e}",
+        " ",
+        "Ab",
+        "ÿ",
+        "北",
+    ]);
+    prop::collection::vec(
+        prop_oneof![
+            3 => special.prop_map(str::to_string),
+            1 => any::<char>().prop_map(|c| c.to_string()),
+        ],
+        1..24,
+    )
+    .prop_map(|parts| parts.concat())
+    .prop_filter("not blank", |s| !s.trim().is_empty())
+}
+
+/// Writes RIS, Robust Links and Chicago HTML of a hostile case and of
+/// its plain twin into `dir` (named by `case`), and checks that `--format
+/// all` keeps its ten headings; [`same_shapes`] then compares them.
+fn other_formats(
+    dir: &Path,
+    case: usize,
+    hostile: &provseal::manifest::Manifest,
+    plain: &provseal::manifest::Manifest,
+    id: &str,
+    files: &mut Vec<PathBuf>,
+) {
+    use provseal::cite::{CiteSource, Format, Markup, render, render_all};
+    for (n, m) in [hostile, plain].into_iter().enumerate() {
+        let src = CiteSource {
+            manifest: m,
+            bundle_id: id,
+            archive: provseal::cite::DEFAULT_ARCHIVE,
+            public_url: Some("https://archive.example.org/b.zip"),
+        };
+        // A CSL style takes a while to load: the human style's HTML is
+        // checked on the first cases only.
+        let human = if case < 6 {
+            Format::Chicago
+        } else {
+            Format::Bluebook
+        };
+        for (ext, f, markup) in [
+            ("ris", Format::Ris, Markup::Plain),
+            ("robust.html", Format::RobustLinks, Markup::Plain),
+            ("human.html", human, Markup::Html),
+        ] {
+            let path = dir.join(format!("{case}-{n}.{ext}"));
+            std::fs::write(&path, render(f, &src, markup)).unwrap();
+            files.push(path);
+        }
+        if case < 6 {
+            let all = render_all(&src, Markup::Plain);
+            let headings = all.lines().filter(|l| l.starts_with("## ")).count();
+            assert_eq!(headings, Format::ALL.len(), "{all}");
+        }
+    }
+}
+
+/// RIS keeps one record with the same tags, and the HTML the same
+/// elements and attributes, whatever the values: a line break cannot
+/// start a tag, a quote cannot end an attribute.
+fn same_shapes(files: &[PathBuf]) {
+    let o = run(Command::new("python3")
+        .arg(repo_path("tests/citations/ris_html_shape.py"))
+        .args(files));
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let shapes: Vec<&str> = out.lines().collect();
+    assert_eq!(shapes.len(), files.len());
+    for (case, group) in shapes.chunks(6).enumerate() {
+        for i in 0..3 {
+            assert_eq!(
+                group[i],
+                group[i + 3],
+                "case {case}: {:?}",
+                files[case * 6 + i]
+            );
+        }
+    }
+}
+
+fn bib_fields(tool: &str, bib: &Path) -> serde_json::Value {
+    let o = run(Command::new("python3")
+        .arg(repo_path("tests/citations/bib_fields.py"))
+        .arg(tool)
+        .arg(bib));
+    assert!(o.status.success(), "{tool}: {}", text(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn no_value_can_end_its_field_or_start_another_in_bibtex_or_biblatex() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let biber = Command::new("biber").arg("--version").output().is_ok();
+    let pybtex = Command::new("python3")
+        .args(["-c", "import pybtex, rispy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available("biber, pybtex and rispy", biber && pybtex) {
+        return;
+    }
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let base = support::pack_example(Some(&support::test_key())).manifest;
+    let cases = 48;
+    // Each case twice: with hostile values, and with the same fields set to
+    // a plain word, whose entry says which fields the hostile one must have.
+    let (mut hostile, mut plain) = (
+        [String::new(), String::new()],
+        [String::new(), String::new()],
+    );
+    let mut shown_cases = Vec::new();
+    let shapes_dir = tempfile::tempdir().unwrap();
+    let mut shape_files = Vec::new();
+    for i in 0..cases {
+        let mut v = || hostile_string().new_tree(&mut runner).unwrap().current();
+        let (title, subtitle, publisher, section) = (v(), v(), v(), v());
+        let authors: Vec<String> = (0..(i % 3)).map(|_| v()).collect();
+        let with = |f: &dyn Fn(&str) -> String| {
+            let mut m = base.clone();
+            m.article.title = f(&title);
+            m.article.subtitle = Some(f(&subtitle));
+            m.article.publisher = (i % 2 == 0).then(|| f(&publisher));
+            m.article.section = Some(f(&section));
+            m.article.authors = authors.iter().map(|a| f(a)).collect();
+            m
+        };
+        let id = provseal::digest::Sha256Digest::of(format!("case {i}").as_bytes()).to_prefixed();
+        for (manifest, out) in [
+            (with(&|s: &str| s.to_string()), &mut hostile),
+            (with(&|_: &str| "Word".to_string()), &mut plain),
+        ] {
+            let src = provseal::cite::CiteSource {
+                manifest: &manifest,
+                bundle_id: &id,
+                archive: provseal::cite::DEFAULT_ARCHIVE,
+                public_url: None,
+            };
+            out[0].push_str(&provseal::cite::render(
+                provseal::cite::Format::Biblatex,
+                &src,
+                provseal::cite::Markup::Plain,
+            ));
+            out[1].push_str(&provseal::cite::render(
+                provseal::cite::Format::Bibtex,
+                &src,
+                provseal::cite::Markup::Plain,
+            ));
+        }
+        shown_cases.push(format!(
+            "{title:?} / {authors:?} / {publisher:?} / {section:?}"
+        ));
+        other_formats(
+            shapes_dir.path(),
+            i,
+            &with(&|s: &str| s.to_string()),
+            &with(&|_: &str| "Word".to_string()),
+            &id,
+            &mut shape_files,
+        );
+    }
+    same_shapes(&shape_files);
+    let dir = tempfile::tempdir().unwrap();
+    for (n, format) in ["biblatex", "bibtex"].iter().enumerate() {
+        let (h, p) = (dir.path().join("hostile.bib"), dir.path().join("plain.bib"));
+        std::fs::write(&h, &hostile[n]).unwrap();
+        std::fs::write(&p, &plain[n]).unwrap();
+        for tool in ["biber", "pybtex"] {
+            let got = bib_fields(tool, &h);
+            let want = bib_fields(tool, &p);
+            assert_eq!(
+                want.as_object().unwrap().len(),
+                cases,
+                "{tool} {format}: the plain file"
+            );
+            for (key, entry) in want.as_object().unwrap() {
+                assert_eq!(
+                    got.get(key),
+                    Some(entry),
+                    "{tool} reads {format} entry {key} differently:\n{}",
+                    hostile[n]
+                        .split("\n@")
+                        .find(|e| e.contains(key.as_str()))
+                        .unwrap_or("")
+                );
+            }
+            assert_eq!(
+                got.as_object().unwrap().len(),
+                cases,
+                "{tool} {format}: entries were added or lost; cases: {shown_cases:#?}"
+            );
+        }
+    }
+}

@@ -317,3 +317,78 @@ fn hostile_metadata_is_escaped_in_every_syntax() {
         serde_json::from_str(&stdout(&cite(&bundle, &key, &["--format", "csl-json"]))).unwrap();
     assert_eq!(csl[0]["title"], title);
 }
+
+#[test]
+fn out_dir_never_overwrites_without_force_and_never_follows_a_link() {
+    let (dir, key) = setup();
+    let bundle = signed_bundle(dir.path(), &key, "a.zip", &[]);
+    let write = |out: &Path, force: bool| {
+        let mut args = vec!["--format", "all", "--out-dir", out.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        cite(&bundle, &key, &args)
+    };
+    let out = dir.path().join("cites");
+    let first = write(&out, false);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let ris = out.join("citation.ris");
+    let fresh = fs::read(&ris).unwrap();
+    fs::write(&ris, "my own notes").unwrap();
+    let again = write(&out, false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already exists (use --force to replace it); nothing was written"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read(&ris).unwrap(), b"my own notes");
+    let forced = write(&out, true);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_eq!(fs::read(&ris).unwrap(), fresh);
+
+    // A link planted in the directory, to a file outside it, or to
+    // nothing: refused without --force; with it the link itself is
+    // replaced and what it pointed at is untouched.
+    let linked = dir.path().join("linked");
+    fs::create_dir(&linked).unwrap();
+    let outside = dir.path().join("outside.txt");
+    fs::write(&outside, "keep me").unwrap();
+    std::os::unix::fs::symlink(&outside, linked.join("citation.ris")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), linked.join("citation.txt")).unwrap();
+    let refused = write(&linked, false);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert_eq!(fs::read_dir(&linked).unwrap().count(), 2, "nothing written");
+    assert!(!dir.path().join("nowhere").exists());
+    let forced = write(&linked, true);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_eq!(fs::read(&outside).unwrap(), b"keep me");
+    assert!(!dir.path().join("nowhere").exists());
+    for name in ["citation.ris", "citation.txt"] {
+        let meta = fs::symlink_metadata(linked.join(name)).unwrap();
+        assert!(meta.file_type().is_file(), "{name} is still a link");
+    }
+    assert_eq!(fs::read(linked.join("citation.ris")).unwrap(), fresh);
+}
+
+#[test]
+fn cite_without_trust_says_the_signer_is_not_known_to_be_trusted() {
+    let (dir, key) = setup();
+    let bundle = signed_bundle(dir.path(), &key, "a.zip", &[]);
+    let o = provseal()
+        .arg("cite")
+        .arg(&bundle)
+        .args(["--format", "apa"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not known to be trusted"),
+        "{}",
+        stderr(&o)
+    );
+    let trusted = cite(&bundle, &key, &["--format", "apa"]);
+    assert!(trusted.status.success());
+    assert!(!stderr(&trusted).contains("not known to be trusted"));
+    assert_eq!(stdout(&o), stdout(&trusted));
+}

@@ -300,9 +300,10 @@ pub fn render(format: Format, src: &CiteSource, markup: Markup) -> String {
 
 fn render_exact(format: Format, src: &CiteSource, markup: Markup) -> String {
     let mut out = match format {
-        Format::CslJson => {
-            serde_json::to_string_pretty(&csl_json(src)).expect("JSON values serialise")
-        }
+        Format::CslJson => crate::display::json_text(
+            &serde_json::to_string_pretty(&csl_json(src)).expect("JSON values serialise"),
+        )
+        .into_owned(),
         Format::Biblatex => tex::biblatex(src),
         Format::Bibtex => tex::bibtex(src),
         Format::Ris => return ris::ris(src),

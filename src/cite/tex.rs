@@ -57,34 +57,34 @@ fn latex_url(u: &str) -> String {
         .replace('}', "%7D")
 }
 
-/// A name part, escaped, with the word "and" braced: biber and BibTeX
-/// split a name list at every bare " and ", so a name holding one would
-/// become two people.
-fn name_part(s: &str) -> String {
-    latex_escape(s)
-        .split(' ')
-        .map(|w| {
-            if w.eq_ignore_ascii_case("and") {
-                format!("{{{w}}}")
-            } else {
-                w.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A name, escaped for a name list. `=` is braced, since biber reads
+/// `given=…` in a name as its extended name format.
+fn name_escape(s: &str) -> String {
+    latex_escape(s).replace('=', "{=}")
+}
+
+/// Whether a name part would be split by BibTeX or biber: at a comma
+/// (biber also skips the whole entry of a name with more than two), or at
+/// the word "and" (a second person).
+fn splits(part: &str) -> bool {
+    part.contains(',')
+        || part
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("and"))
 }
 
 /// A BibLaTeX name list: people as "Family, Given", organisations braced
-/// whole so that they are not split into given and family names.
+/// whole so that they are not split into given and family names, and so is
+/// any name whose parts a reader would split.
 fn name_list(authors: &[String]) -> String {
     authors
         .iter()
         .map(|n| {
-            if is_corporate(n) {
-                format!("{{{}}}", latex_escape(n))
+            let (family, given) = split_name(n);
+            if is_corporate(n) || splits(&family) || splits(&given) {
+                format!("{{{}}}", name_escape(n))
             } else {
-                let (family, given) = split_name(n);
-                format!("{}, {}", name_part(&family), name_part(&given))
+                format!("{}, {}", name_escape(&family), name_escape(&given))
             }
         })
         .collect::<Vec<_>>()
@@ -272,7 +272,15 @@ mod tests {
             latex_escape("x}, note = {y"),
             "x\\textbraceright{}, note = \\textbraceleft{}y"
         );
-        assert_eq!(name_part("Tom and Jerry"), "Tom {and} Jerry");
+        assert_eq!(
+            name_list(&[
+                "Tom and Jerry".into(),
+                "Ann Lee".into(),
+                "Lee, Jr., X".into()
+            ]),
+            "{Tom and Jerry} and Lee, Ann and {Lee, Jr., X}"
+        );
+        assert_eq!(name_list(&["Ann given=Evil".into()]), "given{=}Evil, Ann");
         assert_eq!(
             protect_acronyms("NK calls defectors"),
             "{NK} calls defectors"

@@ -261,7 +261,7 @@ fn search(a: &CatalogSearchArgs) -> CliResult {
     };
     let found = cat.search(&q).map_err(|e| e.to_string())?;
     if a.json {
-        let mut text = serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?;
+        let mut text = super::json_out(&found, true);
         text.push('\n');
         emit(&text)?;
     } else {
@@ -371,8 +371,11 @@ fn fixity(
             let line = if json {
                 format!(
                     "{}\n",
-                    json!({"location": location, "bundle_id": r.bundle_id, "state": r.state,
-                           "passed": r.passed, "codes": check.codes, "verified_at": check.at})
+                    super::json_out(
+                        &json!({"location": location, "bundle_id": r.bundle_id, "state": r.state,
+                               "passed": r.passed, "codes": check.codes, "verified_at": check.at}),
+                        false
+                    )
                 )
             } else {
                 let verdict = if r.passed { "ok" } else { "FAILED" };

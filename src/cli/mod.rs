@@ -63,6 +63,20 @@ pub(crate) fn report_stale_partials(out: &Path) {
     }
 }
 
+/// A machine output's JSON text: exact values, with every character a
+/// terminal could act on written as a `\uXXXX` escape
+/// ([`provseal::display::json_text`]), so that `--json` piped to a screen
+/// is as safe as the human output.
+pub(crate) fn json_out(v: &impl serde::Serialize, pretty: bool) -> String {
+    let text = if pretty {
+        serde_json::to_string_pretty(v)
+    } else {
+        serde_json::to_string(v)
+    }
+    .expect("JSON values serialise");
+    provseal::display::json_text(&text).into_owned()
+}
+
 /// An operational error: one line naming the file and the problem.
 pub type CliResult = Result<ExitCode, String>;
 
@@ -189,6 +203,9 @@ fn deliver(
     catalog: Option<&Path>,
     packed: &pack::Packed,
 ) -> CliResult {
+    for n in &packed.notes {
+        say!("note: {n}");
+    }
     match (out, into) {
         (_, Some(archive)) => catalog_cmd::store_into(archive, catalog, packed),
         (Some(o), None) => write_bundle(o, packed),

@@ -228,9 +228,10 @@ pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
             "language": e.language,
             "section": e.section,
             "encoding": e.encoding,
+            "reduced": e.reduced,
             "text": e.text,
         });
-        let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+        let mut s = super::json_out(&doc, true);
         s.push('\n');
         return s;
     }
@@ -255,6 +256,9 @@ pub fn extracted(kind: InputKind, e: &Extracted, json: bool) -> String {
     line("original url", e.original_url.as_deref(), &mut out);
     line("canonical url", e.canonical_url.as_deref(), &mut out);
     line("encoding", Some(&e.encoding), &mut out);
+    if let Some(r) = &e.reduced {
+        line("reduced", Some(r), &mut out);
+    }
     // The text is the page's, not the tool's: indented, so that none of
     // its lines can pass for one of the lines above.
     writeln!(out, "text").ok();
@@ -278,7 +282,7 @@ pub fn comparison(
             "repost": { "path": repost.display().to_string(), "bundle_id": repost_id },
             "comparison": c,
         });
-        let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+        let mut s = super::json_out(&doc, true);
         s.push('\n');
         return s;
     }

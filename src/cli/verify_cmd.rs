@@ -112,7 +112,7 @@ impl Sink<'_> {
                 if let Value::Object(m) = &mut v {
                     m.insert("record".into(), json!("bundle"));
                 }
-                let line = serde_json::to_string(&v).expect("JSON values serialise");
+                let line = super::json_out(&v, false);
                 self.out(&format!("{line}\n"));
             }
             OutputFormat::Junit => {
@@ -136,10 +136,8 @@ impl Sink<'_> {
         match (self.format, self.cite.is_some()) {
             (OutputFormat::Human, true) => {
                 if !self.csl_items.is_empty() {
-                    let mut s = serde_json::to_string_pretty(&Value::Array(std::mem::take(
-                        &mut self.csl_items,
-                    )))
-                    .expect("JSON values serialise");
+                    let mut s =
+                        super::json_out(&Value::Array(std::mem::take(&mut self.csl_items)), true);
                     s.push('\n');
                     self.out(&s);
                 }
@@ -157,7 +155,7 @@ impl Sink<'_> {
                     doc["bundles"] = Value::Array(std::mem::take(&mut self.held_json));
                 }
                 doc["summary"] = summary;
-                let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+                let mut s = super::json_out(&doc, true);
                 s.push('\n');
                 self.out(&s);
             }
@@ -165,7 +163,7 @@ impl Sink<'_> {
                 let mut doc = header;
                 doc["record"] = json!("summary");
                 doc["summary"] = summary;
-                let line = serde_json::to_string(&doc).expect("JSON values serialise");
+                let line = super::json_out(&doc, false);
                 self.out(&format!("{line}\n"));
             }
             (OutputFormat::Junit, _) => {

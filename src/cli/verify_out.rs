@@ -208,20 +208,24 @@ pub fn bundle_json(
     serde_json::to_value(b).expect("reports serialise")
 }
 
+/// Escapes text for JUnit XML: exact wherever XML 1.0 can say it, and
+/// safe on a terminal. Unsafe characters ([`display`]) become character
+/// references, except the C0 controls other than tab and line feed, which
+/// XML 1.0 cannot carry at all, even escaped: they are shown as `\u{…}`.
 fn xml_escape(s: &str) -> String {
-    // XML 1.0 cannot carry control characters other than tab and line
-    // ends at all, even escaped; they are shown as `\u{…}`.
-    let visible: String = s
-        .chars()
-        .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            '\r' => out.push_str("&#xD;"),
+            c if (c as u32) < 0x20 => out.push_str(&display::escape_char(c)),
+            c if display::is_unsafe_char(c) || matches!(c, '\u{200C}' | '\u{200D}') => {
+                out.push_str(&format!("&#x{:X};", c as u32))
             }
-        })
-        .collect();
-    cite::html_escape(&visible)
+            c => out.push_str(&cite::html_escape(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
 }
 
 /// The JUnit `<testcase>` of one bundle: named by its path, with a

@@ -242,6 +242,31 @@ pub fn strip_unsafe_text(s: &str) -> String {
         .join("\n")
 }
 
+/// JSON text (as a serialiser wrote it) made safe for a terminal without
+/// changing what it means: every unsafe character, which JSON can only
+/// hold inside a string, becomes a `\uXXXX` escape (a surrogate pair
+/// beyond the Basic Multilingual Plane). A JSON parser reads back the very
+/// same values; a terminal sees only ASCII escapes. The line feeds of
+/// pretty-printing are left alone.
+pub fn json_text(json: &str) -> Cow<'_, str> {
+    let needs = |c: char| c != '\n' && (is_unsafe_char(c) || matches!(c, '\u{200C}' | '\u{200D}'));
+    if !json.chars().any(needs) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A value given by a person that would be signed or stored (a flag, a
 /// note, a trust-store name) and holds an unsafe character.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -332,6 +357,17 @@ mod tests {
         assert_eq!(block("one\ntwo\x1b\n", "  | "), "  | one\n  | two\\u{1b}\n");
         assert_eq!(strip_unsafe("a\tb\u{202e}c\x07"), "a bc");
         assert_eq!(strip_unsafe_text("p1\u{200b}\n\np2\r\n"), "p1\n\np2 \n");
+    }
+
+    #[test]
+    fn json_stays_exact_and_becomes_terminal_safe() {
+        let v = serde_json::json!({"t": "a\u{1b}[2J\u{9b}\u{202e}\u{7f}\u{e0041}\nb"});
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let safe = json_text(&text);
+        assert!(safe.is_ascii() && !safe.contains('\u{1b}'), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
+        assert!(safe.contains("\\udb40\\udc41"), "{safe}");
     }
 
     #[test]

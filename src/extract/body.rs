@@ -37,12 +37,18 @@ pub(super) fn main_text(
     let page_blocks = blocks_of(body);
     let known: std::collections::HashSet<&str> = page_blocks.iter().map(String::as_str).collect();
     let mut split = Vec::with_capacity(engine_blocks.len());
+    // Each search compares the block with every page block: fine for a
+    // page's few hundred blocks, quadratic for a hostile page's hundred
+    // thousand. Past this many bytes compared, blocks are kept as the
+    // engine gave them.
+    let mut budget: usize = SPLIT_BUDGET;
     for block in engine_blocks {
         let mut rest = block.as_str();
-        while !known.contains(rest) {
+        while !known.contains(rest) && budget > 0 {
             let head = page_blocks
                 .iter()
                 .filter(|p| {
+                    budget = budget.saturating_sub(p.len().min(rest.len()) / 8 + 1);
                     p.len() < rest.len()
                         && rest.starts_with(p.as_str())
                         && rest[p.len()..].starts_with(' ')
@@ -57,6 +63,10 @@ pub(super) fn main_text(
     let text = paragraphs(split, title, authors);
     (!text.is_empty()).then_some(text)
 }
+
+/// Work allowed for re-splitting the engine's blocks, in units of about
+/// eight bytes compared (see [`main_text`]).
+const SPLIT_BUDGET: usize = 20_000_000;
 
 /// Runs the `trafilatura` crate on the decoded page. A dependency's panic on
 /// a hostile page must not take the packer down: the page is still kept byte
@@ -180,9 +190,9 @@ fn paragraphs(blocks: Vec<String>, title: Option<&str>, authors: &[String]) -> S
 }
 
 fn walk(el: ElementRef, blocks: &mut Vec<String>, current: &mut String, depth: usize) {
-    // Hostile pages can nest thousands deep; text below this depth is
-    // dropped rather than risking the stack.
-    if depth > 256 {
+    // The budget (`super::budget`) keeps pages at most MAX_DEPTH deep;
+    // this guard only keeps the stack safe should that ever change.
+    if depth > 4 * super::budget::MAX_DEPTH {
         return;
     }
     for child in el.children() {

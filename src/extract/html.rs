@@ -140,7 +140,10 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
         .map(str::to_string)
         .or_else(|| sniff_charset(bytes));
     let (decoded, encoding) = decode(bytes, declared.as_deref());
-    let doc = Html::parse_document(&decoded);
+    // Linear time and bounded memory, whatever the page (see `budget`).
+    let budgeted = super::budget::budget(&decoded);
+    let page: &str = &budgeted.html;
+    let doc = Html::parse_document(page);
     let ld = json_ld_articles(&doc);
     let ld_get = |key: &str| ld.iter().find_map(|a| a.get(key).filter(|v| !v.is_null()));
 
@@ -258,7 +261,7 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
     // The content engine also reads metadata, with its own heuristics for
     // pages that declare none; its values fill only what the declared
     // metadata left empty.
-    let engine = content_engine(&decoded);
+    let engine = content_engine(page);
     let engine_meta = engine.as_ref().map(|r| &r.metadata);
     let title = title.or_else(|| non_empty(engine_meta.map(|m| m.title.clone())));
     if authors.is_empty()
@@ -269,7 +272,7 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
     let published_raw = published_raw.or_else(|| {
         engine_meta
             .and_then(|m| m.date)
-            .filter(|d| date_on_page(&decoded, *d))
+            .filter(|d| date_on_page(page, *d))
             .map(|d| d.format("%Y-%m-%d").to_string())
     });
     let authors = clean_authors(authors, site.as_deref());
@@ -302,6 +305,7 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
         original_url: None,
         text,
         encoding: encoding.to_string(),
+        reduced: budgeted.note,
     }
 }
 

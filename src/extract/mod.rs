@@ -5,6 +5,7 @@
 //! byte for byte beside what was extracted.
 
 mod body;
+pub mod budget;
 pub mod dates;
 pub mod headline;
 pub mod html;
@@ -101,6 +102,10 @@ pub struct Extracted {
     pub text: String,
     /// The character encoding the input was decoded with.
     pub encoding: String,
+    /// Why the page was reduced before extraction (see [`budget`]), when
+    /// it was: the text may then be incomplete, while the raw page is kept
+    /// whole.
+    pub reduced: Option<String>,
 }
 
 /// Extracts metadata and text from input bytes of the given kind.
@@ -150,6 +155,7 @@ impl Extracted {
             original_url: clean(self.original_url),
             text,
             encoding: self.encoding,
+            reduced: self.reduced,
         }
     }
 }

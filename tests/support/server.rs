@@ -11,10 +11,16 @@ use std::time::Duration;
 /// Each request received: its path and its headers, in order.
 pub type RequestLog = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
 
+/// Each request head received, byte for byte (request line, headers and
+/// the blank line), in the order the requests arrived.
+pub type RawLog = Arc<Mutex<Vec<Vec<u8>>>>;
+
 /// A running server; it lives until the test process ends.
 pub struct Server {
     pub base: String,
     pub requests: RequestLog,
+    #[allow(dead_code)]
+    pub raw: RawLog,
 }
 
 pub const ARTICLE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pier reopens after repairs | Loopback News</title>\
@@ -53,7 +59,48 @@ fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], bod
     let _ = stream.write_all(body);
 }
 
+/// Routes whose answer depends on the path: redirects to another server
+/// (`/to/PORT/PATH` by address, `/to-localhost/PORT/PATH` by name), a
+/// redirect carrying credentials (`/cred/PORT`), and a chain of slow hops
+/// (`/hop/N`: 0.6 s each, then the article).
+fn dynamic(path: &str, stream: &mut TcpStream) -> bool {
+    let redirect = |stream: &mut TcpStream, to: String| {
+        respond(stream, "302 Found", &[("Location", to)], b"");
+    };
+    let split = |rest: &str| -> (String, String) {
+        let (port, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        (port.to_string(), format!("/{tail}"))
+    };
+    if let Some(rest) = path.strip_prefix("/to/") {
+        let (port, tail) = split(rest);
+        redirect(stream, format!("http://127.0.0.1:{port}{tail}"));
+    } else if let Some(rest) = path.strip_prefix("/to-localhost/") {
+        let (port, tail) = split(rest);
+        redirect(stream, format!("http://localhost:{port}{tail}"));
+    } else if let Some(port) = path.strip_prefix("/cred/") {
+        redirect(
+            stream,
+            format!("http://reader:s3cret@127.0.0.1:{port}/article"),
+        );
+    } else if let Some(n) = path.strip_prefix("/hop/") {
+        let n: u32 = n.parse().unwrap_or(0);
+        thread::sleep(Duration::from_millis(600));
+        if n == 0 {
+            let html = ("Content-Type", "text/html; charset=utf-8".to_string());
+            respond(stream, "200 OK", &[html], ARTICLE.as_bytes());
+        } else {
+            redirect(stream, format!("/hop/{}", n - 1));
+        }
+    } else {
+        return false;
+    }
+    true
+}
+
 fn route(path: &str, stream: &mut TcpStream) {
+    if dynamic(path, stream) {
+        return;
+    }
     let html = ("Content-Type", "text/html; charset=utf-8".to_string());
     match path {
         "/article" => respond(stream, "200 OK", &[html], ARTICLE.as_bytes()),
@@ -104,22 +151,28 @@ pub fn start() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let requests: RequestLog = Arc::new(Mutex::new(Vec::new()));
+    let raw: RawLog = Arc::new(Mutex::new(Vec::new()));
     let log = requests.clone();
+    let raw_log = raw.clone();
     thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let log = log.clone();
+            let raw_log = raw_log.clone();
             thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut line = String::new();
                 if reader.read_line(&mut line).is_err() {
                     return;
                 }
+                let mut head = line.clone().into_bytes();
                 let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
                 let mut headers = Vec::new();
                 loop {
                     let mut h = String::new();
-                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    let n = reader.read_line(&mut h).unwrap_or(0);
+                    head.extend_from_slice(h.as_bytes());
+                    if n == 0 || h == "\r\n" {
                         break;
                     }
                     if let Some((k, v)) = h.trim_end().split_once(':') {
@@ -127,6 +180,7 @@ pub fn start() -> Server {
                     }
                 }
                 log.lock().unwrap().push((path.clone(), headers));
+                raw_log.lock().unwrap().push(head);
                 route(&path, &mut stream);
                 let _ = stream.flush();
                 let mut rest = [0u8; 16];
@@ -135,7 +189,11 @@ pub fn start() -> Server {
             });
         }
     });
-    Server { base, requests }
+    Server {
+        base,
+        requests,
+        raw,
+    }
 }
 
 /// A loopback port with nothing listening on it.

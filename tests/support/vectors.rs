@@ -284,7 +284,7 @@ pub fn all() -> Vec<Vector> {
         "Bytes appended after the end record.",
         trailing,
         &["E002"],
-        NotApplicable,
+        Fail,
     );
     let mut prepended = b"MZ\x90\x00 a polyglot prefix ".to_vec();
     prepended.extend_from_slice(&base);
@@ -293,7 +293,7 @@ pub fn all() -> Vec<Vector> {
         "Bytes prepended before the first local header.",
         prepended,
         &["E002"],
-        NotApplicable,
+        Fail,
     );
     let mut stamped = base.clone();
     patch_both(&mut stamped, "README.txt", 12, &0x5821u16.to_le_bytes());
@@ -302,7 +302,7 @@ pub fn all() -> Vec<Vector> {
         "README.txt dated 2024-01-01 in both headers instead of 1980-01-01.",
         stamped,
         &["E002"],
-        NotApplicable,
+        Fail,
     );
     let mut reordered = entries(&base);
     let m = reordered.remove(
@@ -713,7 +713,7 @@ pub fn all() -> Vec<Vector> {
         "README.txt's mode is a symbolic link.",
         symlink,
         &["E008"],
-        NotApplicable,
+        Fail,
     );
     let mut encrypted = base.clone();
     patch_both(&mut encrypted, "README.txt", 6, &0x0801u16.to_le_bytes());
@@ -735,7 +735,7 @@ pub fn all() -> Vec<Vector> {
         "README.txt carries a ZIP64 extra field it does not need.",
         raw_archive(&raw),
         &["E002", "E009"],
-        NotApplicable,
+        Fail,
     );
     let mut markers = base.clone();
     let n = markers.len();
@@ -765,7 +765,7 @@ pub fn all() -> Vec<Vector> {
         "README.txt flagged as followed by a data descriptor.",
         descriptor,
         &["E002"],
-        NotApplicable,
+        Fail,
     );
     let mut raw = raw_entries(&base);
     // An "extended timestamp" field (0x5455), the extra field ZIP tools add most often.
@@ -777,7 +777,7 @@ pub fn all() -> Vec<Vector> {
         "README.txt carries an extended-timestamp extra field.",
         raw_archive(&raw),
         &["E002"],
-        NotApplicable,
+        Fail,
     );
     let mut commented = base.clone();
     let n = commented.len();
@@ -788,7 +788,7 @@ pub fn all() -> Vec<Vector> {
         "The end record carries a 7-byte archive comment.",
         commented,
         &["E002"],
-        NotApplicable,
+        Fail,
     );
 
     // Archive-level tricks.
@@ -799,7 +799,7 @@ pub fn all() -> Vec<Vector> {
         "A second end-of-central-directory record appended.",
         two_ends,
         &["E002"],
-        NotApplicable,
+        Fail,
     );
 
     // Manifest tricks.
@@ -815,7 +815,7 @@ pub fn all() -> Vec<Vector> {
         "The manifest has a byte that is not UTF-8 (re-signed).",
         with_manifest(&base, not_utf8, Some(&test)),
         &["E011"],
-        NotApplicable,
+        Fail,
     );
     let deep = text.replacen(
         "\"authors\": []",
@@ -846,7 +846,7 @@ pub fn all() -> Vec<Vector> {
         "The manifest lists signature.json among its files (re-signed).",
         listed,
         &["E016", "E020", "E021"],
-        NotApplicable,
+        Fail,
     );
 
     // Signature tricks.

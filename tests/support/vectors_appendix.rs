@@ -405,6 +405,25 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
     );
     add_ts(
         b,
+        "invalid/E071_custody_timestamp_over_other_bytes.zip",
+        "A genuine token over a custody event's place, but over 64 other bytes rather than that event's signature.",
+        with(
+            signed,
+            vec![
+                (AppendixName::Event(1), e1.clone()),
+                (
+                    AppendixName::EventToken(1, 1),
+                    mini_tsa::token("tsa", &[0x66; 64], unix("2024-03-16T09:05:00Z"), 3, false),
+                ),
+            ],
+        ),
+        &[root],
+        "verified-trusted",
+        &["E071"],
+        Fail,
+    );
+    add_ts(
+        b,
         "invalid/E072_timestamp_signature_invalid.zip",
         "A token whose ECDSA signature is over other signed attributes.",
         with(
