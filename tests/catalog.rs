@@ -19,15 +19,21 @@ fn ok(o: std::process::Output) -> String {
     stdout(&o)
 }
 
-/// Writes an article file whose text differs by `n`, and packs it into
-/// the archive `arch` with the given capture time and extra flags.
-fn pack_into(dir: &Path, n: usize, at: &str, extra: &[&str]) -> std::process::Output {
+/// Writes an article file whose text differs by `n`, and returns its name.
+fn write_article(dir: &Path, n: usize) -> String {
     let name = format!("a{n}.txt");
     std::fs::write(
         dir.join(&name),
         format!("Report number {n} from the coast\n\nThe harbour office said on day {n} that boats returned.\n"),
     )
     .unwrap();
+    name
+}
+
+/// Writes an article file whose text differs by `n`, and packs it into
+/// the archive `arch` with the given capture time and extra flags.
+fn pack_into(dir: &Path, n: usize, at: &str, extra: &[&str]) -> std::process::Output {
+    let name = write_article(dir, n);
     let mut args = vec![
         "pack",
         &name,
@@ -404,4 +410,55 @@ fn first_in(dir: &Path) -> std::path::PathBuf {
         .unwrap()
         .unwrap()
         .path()
+}
+
+#[test]
+fn a_bundle_someone_else_made_never_takes_the_place_of_ones_own() {
+    let dir = setup();
+    let d = dir.path();
+    ok(run(d, &["key", "generate", "--out", "other"]));
+    // Someone catalogues the same page first: unsigned, then under
+    // another key.
+    write_article(d, 1);
+    let mut args = vec![
+        "pack",
+        "a1.txt",
+        "--unsigned",
+        "--into",
+        "arch",
+        "--captured-at",
+        "2018-05-25T03:00:00Z",
+    ];
+    ok(run(d, &args));
+    args[2] = "--key";
+    args.insert(3, "other.key");
+    args[7] = "2018-05-26T03:00:00Z";
+    ok(run(d, &args));
+    assert_eq!(search(d, &[]).len(), 2, "an unsigned and another key's");
+
+    // The archivist's own signed capture of that page is stored, not
+    // reported as already held.
+    let own = pack_into(d, 1, "2018-05-27T03:00:00Z", &[]);
+    assert!(own.status.success(), "{}", stderr(&own));
+    assert!(!stderr(&own).contains("duplicate"), "{}", stderr(&own));
+    assert!(d.join("arch/2018/05/27").exists(), "nothing stored");
+    assert_eq!(search(d, &[]).len(), 3);
+    // A second capture under the same key is the duplicate.
+    let again = pack_into(d, 1, "2018-05-28T03:00:00Z", &[]);
+    assert!(again.status.success());
+    assert!(stderr(&again).contains("duplicate"), "{}", stderr(&again));
+    assert!(!d.join("arch/2018/05/28").exists());
+
+    // catalog add follows the same rule: a copy of the other key's bundle
+    // is a duplicate of that one, a bundle under a third key is not.
+    ok(run(d, &["key", "generate", "--out", "third"]));
+    std::fs::create_dir(d.join("incoming")).unwrap();
+    let mut third = args.clone();
+    third[3] = "third.key";
+    third[4] = "-o";
+    third[5] = "incoming/third.zip";
+    ok(run(d, &third));
+    let o = run(d, &["catalog", "add", "--archive", "arch", "incoming"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(search(d, &[]).len(), 4);
 }

@@ -345,6 +345,10 @@ fn bad_input_gives_one_line_errors_and_exit_2() {
         (bad_flag("--repost-url", "ftp://x"), "--repost-url"),
         (bad_flag("--published", "someday"), "--published"),
         (bad_flag("--captured-at", "noon"), "--captured-at"),
+        // A value provseal would sign, holding what could rewrite a
+        // reader's screen: refused, shown escaped on the one error line.
+        (bad_flag("--title", "Pier\x1b[2J\nVERIFIED"), "\\u{1b}"),
+        (bad_flag("--author", "Ann\u{202e}eeL"), "\\u{202e}"),
         (
             owned(&["verify", "--from-file", "/nonexistent/list"]),
             "/nonexistent/list",

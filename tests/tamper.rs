@@ -90,3 +90,81 @@ fn a_report_says_when_verification_stopped_early() {
     let r = verify_bytes(&rebuild(&e), &opts);
     assert!(!r.complete && !r.passed);
 }
+
+/// A file that changes under the reader: once as many bytes as the file
+/// holds have been read, every later read sees `after` instead.
+struct Shifting {
+    before: std::io::Cursor<Vec<u8>>,
+    after: Vec<u8>,
+    read: usize,
+}
+
+impl std::io::Read for Shifting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let pos = self.before.position() as usize;
+        let len = self.after.len();
+        if self.read >= len {
+            let n = buf.len().min(len.saturating_sub(pos));
+            buf[..n].copy_from_slice(&self.after[pos..pos + n]);
+            self.before.set_position((pos + n) as u64);
+            return Ok(n);
+        }
+        let n = self.before.read(buf)?;
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Shifting {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.before.seek(to)
+    }
+}
+
+#[test]
+fn the_text_handed_back_is_the_text_that_was_checked() {
+    use provseal::verify::verify_reader_with_text;
+    let p = pack_example(Some(&test_key()));
+    let opts = options(&[&test_key()], false);
+    let text = get(&entries(&p.bytes), "article/text.txt").to_vec();
+    let len = p.bytes.len() as u64;
+    let v =
+        verify_reader_with_text(&mut std::io::Cursor::new(p.bytes.clone()), len, &opts).unwrap();
+    assert!(v.report.passed);
+    assert_eq!(v.text.as_deref(), Some(text.as_slice()));
+
+    // The same bundle with its text changed: no text is handed back.
+    let mut e = entries(&p.bytes);
+    let mut changed = text.clone();
+    changed[0] ^= 0x01;
+    set(&mut e, "article/text.txt", changed);
+    let tampered = rebuild(&e);
+    let v = verify_reader_with_text(
+        &mut std::io::Cursor::new(tampered.clone()),
+        tampered.len() as u64,
+        &opts,
+    )
+    .unwrap();
+    assert!(!v.report.passed);
+    assert_eq!(v.text, None);
+
+    // A file swapped for another after it was read: what is handed back
+    // is what was checked, not what a second read would find.
+    let mut swapped = p.bytes.clone();
+    let at = swapped
+        .windows(text.len())
+        .position(|w| w == text.as_slice())
+        .unwrap();
+    swapped[at] ^= 0x01;
+    let mut r = Shifting {
+        before: std::io::Cursor::new(p.bytes.clone()),
+        after: swapped,
+        read: 0,
+    };
+    let v = verify_reader_with_text(&mut r, len, &opts).unwrap();
+    if v.report.passed {
+        assert_eq!(v.text.as_deref(), Some(text.as_slice()));
+    } else {
+        assert_eq!(v.text, None);
+    }
+}

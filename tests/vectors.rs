@@ -8,9 +8,9 @@ mod support;
 use std::collections::BTreeSet;
 use std::fs;
 
-use provseal::codes::Code;
+use provseal::codes::{Code, Severity};
 use provseal::sign::{self, KeyPair};
-use provseal::verify::VerifyOptions;
+use provseal::verify::{AppendixState, VerifyOptions};
 use support::vectors::{self, IndexEntry, OTHER, TEST};
 use support::*;
 
@@ -141,6 +141,25 @@ fn each_vector_verifies_as_its_index_entry_says() {
         assert_eq!(report.state.as_str(), e.state, "{}", e.file);
         let passed = !e.codes.iter().any(|c| c.starts_with('E'));
         assert_eq!(report.passed, passed, "{}", e.file);
+        // The verdict line a person reads (spec §8.1): a bundle whose
+        // signed core holds is never called forged for an appendix error.
+        let verdict = report.verdict_line();
+        let appendix_error = report
+            .findings
+            .iter()
+            .any(|f| f.code.severity() == Severity::Error && f.code.is_appendix());
+        if appendix_error {
+            assert_eq!(report.appendix, AppendixState::Invalid, "{}", e.file);
+        }
+        match (report.state.as_str(), report.passed) {
+            ("invalid", _) => assert!(verdict.starts_with("INVALID: "), "{}", e.file),
+            (_, false) => assert!(
+                verdict.starts_with("FAILED: ") && !verdict.contains("forged"),
+                "{}: {verdict}",
+                e.file
+            ),
+            (_, true) => assert!(!verdict.starts_with("FAILED"), "{}: {verdict}", e.file),
+        }
         let name = e.file.rsplit('/').next().unwrap();
         if e.file.starts_with("invalid/") {
             assert!(!report.passed);
