@@ -76,7 +76,7 @@ pub fn url(u: &str) -> UrlView {
     }
 }
 
-/// [`url`]'s text, with a note when the host was shown in punycode.
+/// [`url()`]'s text, with a note when the host was shown in punycode.
 pub fn url_with_note(u: &str) -> String {
     let v = url(u);
     match v.confusable {
