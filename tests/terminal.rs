@@ -183,6 +183,17 @@ fn trust_args() -> Vec<String> {
     ]
 }
 
+/// `provseal COMMAND BUNDLE --trust test-signer.pub EXTRA…`.
+fn trusted(command: &str, bundle: &Path, extra: &[&str]) -> std::process::Output {
+    provseal()
+        .arg(command)
+        .arg(bundle)
+        .args(trust_args())
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 fn both(o: &std::process::Output) -> Vec<u8> {
     let mut v = o.stdout.clone();
     v.extend_from_slice(&o.stderr);
@@ -198,13 +209,7 @@ fn a_hostile_but_genuine_bundle_shows_its_true_verdict_and_nothing_else() {
     let path = dir.path().join("hostile.zip");
     std::fs::write(&path, hostile_bundle()).unwrap();
     for color in ["never", "always"] {
-        let o = provseal()
-            .arg("verify")
-            .arg(&path)
-            .args(trust_args())
-            .args(["--color", color])
-            .output()
-            .unwrap();
+        let o = trusted("verify", &path, &["--color", color]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let shown = shows_only_its_own_lines(&format!("verify --color {color}"), &o.stdout);
         assert!(
@@ -237,13 +242,7 @@ fn a_hostile_but_genuine_bundle_shows_its_true_verdict_and_nothing_else() {
     for fmt in [
         "text", "chicago", "apa", "mla", "bluebook", "ris", "bibtex", "all",
     ] {
-        let o = provseal()
-            .arg("cite")
-            .arg(&path)
-            .args(trust_args())
-            .args(["--format", fmt])
-            .output()
-            .unwrap();
+        let o = trusted("cite", &path, &["--format", fmt]);
         assert_eq!(o.status.code(), Some(0), "{fmt}: {}", stderr(&o));
         // RIS ends its lines with CR LF, which a terminal shows as line ends.
         let out = o
@@ -281,12 +280,7 @@ fn an_invalid_bundle_cannot_make_the_screen_say_verified() {
     // The file's own name is a trick too.
     let path = dir.path().join("evil\x1b[2J\r.zip");
     std::fs::write(&path, rebuild(&e)).unwrap();
-    let o = provseal()
-        .arg("verify")
-        .arg(&path)
-        .args(trust_args())
-        .output()
-        .unwrap();
+    let o = trusted("verify", &path, &[]);
     assert_eq!(o.status.code(), Some(1));
     let shown = shows_only_its_own_lines("verify of a forgery", &both(&o));
     assert!(
@@ -342,12 +336,7 @@ fn custody_notes_appended_by_anyone_cannot_fake_lines_or_hide_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("b.zip");
     std::fs::write(&path, bytes).unwrap();
-    let o = provseal()
-        .arg("verify")
-        .arg(&path)
-        .args(trust_args())
-        .output()
-        .unwrap();
+    let o = trusted("verify", &path, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let shown = shows_only_its_own_lines("verify with a hostile note", &o.stdout);
     assert!(shown[0].ends_with(": VERIFIED: intact, signed by a trusted key"));

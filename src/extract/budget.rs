@@ -162,6 +162,11 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
 /// reduced page.
 struct Scan {
     stack: Vec<String>,
+    /// How many elements of each name are on `stack`: an end tag with
+    /// nothing to close costs one lookup, not a walk down the stack, and a
+    /// walk always ends by closing every element it passed (so each
+    /// element is walked over once).
+    open: std::collections::HashMap<String, usize>,
     open_formatting: usize,
     elements: usize,
     out: String,
@@ -193,11 +198,19 @@ impl Scan {
                 || (name == "tr" && matches!(top, "td" | "th"))
         };
         while self.stack.last().is_some_and(|t| closes(t)) {
-            if let Some(t) = self.stack.pop()
-                && FORMATTING.contains(&t.as_str())
-            {
-                self.open_formatting -= 1;
+            if let Some(t) = self.stack.pop() {
+                self.closed(&t);
             }
+        }
+    }
+
+    /// Accounts for an element taken off the stack.
+    fn closed(&mut self, name: &str) {
+        if FORMATTING.contains(&name) {
+            self.open_formatting -= 1;
+        }
+        if let Some(n) = self.open.get_mut(name) {
+            *n -= 1;
         }
     }
 
@@ -229,6 +242,7 @@ impl Scan {
         }
         if !void {
             self.stack.push(tag.name.clone());
+            *self.open.entry(tag.name.clone()).or_default() += 1;
             self.open_formatting += usize::from(formatting);
         }
         self.emit(tag.text);
@@ -236,13 +250,13 @@ impl Scan {
     }
 
     fn end(&mut self, tag: &Tag) {
-        // The nearest open element of that name, looked for no deeper than
-        // the stack, which is at most MAX_DEPTH.
-        if let Some(at) = self.stack.iter().rposition(|t| *t == tag.name) {
-            for t in self.stack.drain(at..) {
-                if FORMATTING.contains(&t.as_str()) {
-                    self.open_formatting -= 1;
-                }
+        // The nearest open element of that name, when one is open.
+        if self.open.get(&tag.name).is_some_and(|n| *n > 0)
+            && let Some(at) = self.stack.iter().rposition(|t| *t == tag.name)
+        {
+            let closed: Vec<String> = self.stack.drain(at..).collect();
+            for t in &closed {
+                self.closed(t);
             }
             self.emit(tag.text);
         }
@@ -274,6 +288,7 @@ pub(crate) fn budget(html: &str) -> Budgeted<'_> {
 fn scan(html: &str, rewrite: bool) -> Scan {
     let mut st = Scan {
         stack: Vec::new(),
+        open: std::collections::HashMap::new(),
         open_formatting: 0,
         elements: 0,
         out: String::new(),
