@@ -51,8 +51,10 @@ fn benches(c: &mut Criterion) {
     let bundle = pack::pack(&request(typical_page(), "page.html"), Some(&key))
         .unwrap()
         .bytes;
-    let mut opts = VerifyOptions::new(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
-    opts.trusted = vec![key.verifying_key()];
+    let opts = VerifyOptions::trusting(
+        Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
+        vec![key.verifying_key()],
+    );
 
     let mut g = c.benchmark_group("verify");
     g.throughput(Throughput::Bytes(bundle.len() as u64));

@@ -39,8 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         packed.bundle_id
     );
 
-    let mut options = VerifyOptions::new(now);
-    options.trusted.push(key.verifying_key());
+    let options = VerifyOptions::trusting(now, vec![key.verifying_key()]);
     let report = verify::verify_reader(
         &mut Cursor::new(&packed.bytes),
         packed.bytes.len() as u64,

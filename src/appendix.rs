@@ -225,6 +225,14 @@ pub fn append_to<R: Read + Seek, W: Write + Seek>(
                 format!("{} ends early", e.name),
             ));
         }
+        // The writer computes a fresh CRC-32: without this check a damaged
+        // entry would be copied under a CRC that hides the damage.
+        if written.summary.crc32 != e.crc32 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: its CRC-32 does not match its headers", e.name),
+            ));
+        }
     }
     for (name, bytes) in additions {
         w.add(&name.to_string(), bytes.as_slice())?;
@@ -234,7 +242,7 @@ pub fn append_to<R: Read + Seek, W: Write + Seek>(
 
 /// The bytes of one small entry (at most `cap` bytes) of the bundle of
 /// `len` bytes in `r`, if the container can be read and the entry is
-/// readable STORED data.
+/// readable STORED data whose length and CRC-32 match its headers.
 pub fn entry_bytes_from<R: Read + Seek>(
     r: &mut R,
     len: u64,
@@ -242,13 +250,8 @@ pub fn entry_bytes_from<R: Read + Seek>(
     cap: u64,
 ) -> Option<Vec<u8>> {
     let container = read_container(r, len, &Limits::default()).ok()?.ok()?;
-    let e = container
-        .entry(name)
-        .filter(|e| e.readable && e.size <= cap)?;
-    r.seek(SeekFrom::Start(e.data_offset)).ok()?;
-    let mut buf = Vec::with_capacity(e.size as usize);
-    r.take(e.size).read_to_end(&mut buf).ok()?;
-    (buf.len() as u64 == e.size).then_some(buf)
+    let e = container.entry(name)?;
+    crate::container::read_checked(r, e, cap).ok().flatten()
 }
 
 /// The bytes of one entry of a bundle held in memory.

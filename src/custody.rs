@@ -217,8 +217,9 @@ pub fn prepare_event<R: std::io::Read + std::io::Seek>(
     if let Some(n) = &note {
         crate::display::check_clean("--note", n).map_err(AttestError::UnsafeNote)?;
     }
-    let mut opts = crate::verify::VerifyOptions::new(time);
-    opts.allow_unsigned = true;
+    let opts = crate::verify::VerifyOptions::new(time).with_trust(crate::verify::Trust::Anyone {
+        allow_unsigned: true,
+    });
     let report = crate::verify::verify_reader(bundle, len, &opts)?;
     let errors: Vec<String> = report
         .findings

@@ -23,8 +23,10 @@
 //! };
 //! let packed = pack::pack(&req, Some(&key)).unwrap();
 //!
-//! let mut opts = verify::VerifyOptions::new(Utc.with_ymd_and_hms(2024, 1, 3, 0, 0, 0).unwrap());
-//! opts.trusted.push(key.verifying_key());
+//! let opts = verify::VerifyOptions::trusting(
+//!     Utc.with_ymd_and_hms(2024, 1, 3, 0, 0, 0).unwrap(),
+//!     vec![key.verifying_key()],
+//! );
 //! let mut cursor = std::io::Cursor::new(&packed.bytes);
 //! let report = verify::verify_reader(&mut cursor, packed.bytes.len() as u64, &opts).unwrap();
 //! assert_eq!(report.state, verify::State::VerifiedTrusted);

@@ -371,6 +371,21 @@ impl Manifest {
         let invalid = |loc: &str, msg: String| {
             Finding::new(Code::ManifestInvalid, format!("{MANIFEST_PATH}#{loc}"), msg)
         };
+        if let Some(l) = &self.article.language
+            && !is_language_tag(l)
+        {
+            p.push(invalid(
+                "/article/language",
+                format!("{l:?} does not have the shape of a BCP 47 language tag"),
+            ));
+        }
+        let tool = &self.capture.tool;
+        if is_blank(&tool.name) || is_blank(&tool.version) {
+            p.push(invalid(
+                "/capture/tool",
+                "the tool's name or version is empty".into(),
+            ));
+        }
         if self.article.title.trim().is_empty() {
             p.push(invalid("/article/title", "the title is empty".into()));
         }
@@ -409,23 +424,7 @@ impl Manifest {
                 "/capture",
                 "method http needs the http object".into(),
             )),
-            (CaptureMethod::Http, Some(h)) => {
-                let urls = std::iter::once(&h.requested_url)
-                    .chain(h.redirects.iter().map(|r| &r.url))
-                    .chain(std::iter::once(&h.final_url));
-                if urls.clone().any(|u| !is_http_url(u)) {
-                    p.push(invalid(
-                        "/capture/http",
-                        "a URL of the exchange is not an absolute http(s) URL".into(),
-                    ));
-                }
-                if DateTime::parse_from_rfc3339(&h.retrieved_at).is_err() {
-                    p.push(invalid(
-                        "/capture/http/retrieved_at",
-                        format!("{:?} is not RFC 3339", h.retrieved_at),
-                    ));
-                }
-            }
+            (CaptureMethod::Http, Some(h)) => p.extend(h.check_values("/capture/http")),
             (_, Some(_)) => p.push(invalid(
                 "/capture/http",
                 "only method http has an http object".into(),
@@ -482,6 +481,7 @@ impl Manifest {
                     format!("{:?} is not in urls with the role {:?}", c.url, c.role),
                 ));
             }
+            p.extend(c.http.check_values(&format!("/copies/{i}/http")));
             for path in [&c.source, &c.text, &c.warc] {
                 referenced.push(path);
                 if !self
@@ -619,8 +619,60 @@ pub fn is_language_tag(s: &str) -> bool {
 
 /// True for `YYYY-MM-DD` or an RFC 3339 date-time.
 pub fn is_published_value(v: &str) -> bool {
-    (v.len() == 10 && NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok())
-        || DateTime::parse_from_rfc3339(v).is_ok()
+    (v.len() == 10 && NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok()) || is_date_time(v)
+}
+
+/// True for an RFC 3339 §5.6 `date-time`, as JSON Schema's `date-time`
+/// format reads it: `T` or `t` between date and time. The space that RFC
+/// 3339's note allows "for readability" (and chrono's parser accepts) is
+/// refused, so that the schema and the verifier agree (spec §5).
+pub fn is_date_time(v: &str) -> bool {
+    matches!(v.as_bytes().get(10), Some(b'T' | b't')) && DateTime::parse_from_rfc3339(v).is_ok()
+}
+
+/// True for a value with nothing but white space (Unicode `White_Space`).
+pub fn is_blank(v: &str) -> bool {
+    v.trim().is_empty()
+}
+
+impl HttpCapture {
+    /// The value rules of an `http` object (spec §5), at JSON pointer `at`.
+    fn check_values(&self, at: &str) -> Vec<Finding> {
+        let mut p = Vec::new();
+        let invalid = |loc: &str, msg: String| {
+            Finding::new(
+                Code::ManifestInvalid,
+                format!("{MANIFEST_PATH}#{at}{loc}"),
+                msg,
+            )
+        };
+        let urls = std::iter::once(&self.requested_url)
+            .chain(self.redirects.iter().map(|r| &r.url))
+            .chain(std::iter::once(&self.final_url));
+        if urls.clone().any(|u| !is_http_url(u)) {
+            p.push(invalid(
+                "",
+                "a URL of the exchange is not an absolute http(s) URL".into(),
+            ));
+        }
+        let statuses = std::iter::once(self.status).chain(self.redirects.iter().map(|r| r.status));
+        if let Some(bad) = statuses.clone().find(|s| !(100..=599).contains(s)) {
+            p.push(invalid(
+                "",
+                format!("HTTP status {bad} is outside 100 to 599"),
+            ));
+        }
+        if is_blank(&self.charset) {
+            p.push(invalid("/charset", "the charset is empty".into()));
+        }
+        if !is_date_time(&self.retrieved_at) {
+            p.push(invalid(
+                "/retrieved_at",
+                format!("{:?} is not an RFC 3339 date-time", self.retrieved_at),
+            ));
+        }
+        p
+    }
 }
 
 /// True for an absolute `http` or `https` URL with a host and no white space

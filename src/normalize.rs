@@ -62,7 +62,7 @@ pub fn normalise_text(s: &str) -> String {
 }
 
 /// Whether bytes meet the article-text rule: UTF-8 with no byte-order mark,
-/// NFC, no CR, and (when not empty) a final LF.
+/// NFC, no CR, and (when not empty) exactly one final LF.
 pub fn check_text(bytes: &[u8]) -> Result<(), String> {
     let s = std::str::from_utf8(bytes)
         .map_err(|e| format!("not UTF-8 (invalid byte at offset {})", e.valid_up_to()))?;
@@ -77,6 +77,11 @@ pub fn check_text(bytes: &[u8]) -> Result<(), String> {
     }
     if !s.is_empty() && !s.ends_with('\n') {
         return Err("does not end with a line feed".into());
+    }
+    // One LF ends the text (spec §6): normalising never leaves a blank
+    // last line, so one there was added after.
+    if s.ends_with("\n\n") {
+        return Err("ends with more than one line feed".into());
     }
     Ok(())
 }

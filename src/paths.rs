@@ -39,8 +39,14 @@ pub fn check(path: &str) -> Result<(), PathError> {
     if path.is_empty() {
         return Err(PathError::Empty);
     }
+    // The caps come first (spec §8.4): a name over them is E055 whatever
+    // else is wrong with it, so that every verifier gives it one code.
     if path.len() > MAX_PATH_BYTES {
         return Err(PathError::TooLong(path.len()));
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.len() > MAX_PATH_SEGMENTS {
+        return Err(PathError::TooDeep(segments.len()));
     }
     if path.starts_with('/') {
         return Err(PathError::Absolute);
@@ -52,10 +58,6 @@ pub fn check(path: &str) -> Result<(), PathError> {
         .find(|&c| c.is_control() || c == '\\' || c == ':')
     {
         return Err(PathError::ForbiddenChar(c as u32));
-    }
-    let segments: Vec<&str> = path.split('/').collect();
-    if segments.len() > MAX_PATH_SEGMENTS {
-        return Err(PathError::TooDeep(segments.len()));
     }
     if segments
         .iter()

@@ -185,14 +185,24 @@ fn verify_exit_codes_follow_trust() {
         .arg("--allow-unsigned")
         .assert()
         .code(0);
-    provseal()
-        .arg("verify")
-        .arg(&unsigned)
-        .arg("--allow-unsigned")
-        .arg("--trust")
-        .arg(key.with_extension("pub"))
-        .assert()
-        .code(1);
+    // Allowing unsigned bundles while naming whom to trust is a
+    // contradiction: a usage error, never silently one or the other.
+    for trust in ["--trust", "--trust-store"] {
+        let out = provseal()
+            .arg("verify")
+            .arg(&unsigned)
+            .arg("--allow-unsigned")
+            .arg(trust)
+            .arg(key.with_extension("pub"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{trust}");
+        assert!(
+            stderr(&out).contains("'--allow-unsigned' cannot be used with"),
+            "{trust}: {}",
+            stderr(&out)
+        );
+    }
     provseal()
         .arg("verify")
         .arg(&bundle)

@@ -472,7 +472,7 @@ fn a_tsa_that_is_down_fails_pack_unless_unstamped_output_is_allowed() {
 fn an_expired_tsa_certificate_still_vouches_for_tokens_made_while_valid() {
     // The token is judged at its genTime, not at the verifier's clock: the
     // library takes the clock as input, so "two years later" is a date.
-    use provseal::verify::{VerifyOptions, verify_path};
+    use provseal::verify::{Trust, VerifyOptions, verify_path};
     let dir = setup();
     let d = dir.path();
     let a = tsa::start(TsaCert::Good);
@@ -483,8 +483,10 @@ fn an_expired_tsa_certificate_still_vouches_for_tokens_made_while_valid() {
         provseal::timestamp::pki::read_certificates(&std::fs::read(a.dir.join("tsa.pem")).unwrap())
             .unwrap();
     let (_, not_after) = provseal::timestamp::pki::validity(&tsa_cert[0]);
-    let mut opts = VerifyOptions::new(not_after + chrono::Duration::days(400));
-    opts.allow_unsigned = true;
+    let mut opts =
+        VerifyOptions::new(not_after + chrono::Duration::days(400)).with_trust(Trust::Anyone {
+            allow_unsigned: true,
+        });
     opts.tsa_roots = roots;
     let r = verify_path(&d.join("b.zip"), &opts).unwrap();
     assert!(r.timestamps[0].trusted == Some(true), "{:?}", r.findings);

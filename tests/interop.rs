@@ -201,18 +201,23 @@ fn csl_json_validates_against_the_shared_schema() {
     }
 }
 
-#[test]
-fn manifests_validate_against_the_manifest_schema() {
-    let Some(v) = load_schema("spec/manifest-v1.schema.json") else {
-        return;
-    };
-    let captured = provseal::pack_capture::pack_fetched(
+/// The synthetic page captured over HTTP, unsigned.
+fn captured_unsigned() -> provseal::pack::Packed {
+    provseal::pack_capture::pack_fetched(
         &synthetic_fetch(),
         &Default::default(),
         captured_at(),
         None,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn manifests_validate_against_the_manifest_schema() {
+    let Some(v) = load_schema("spec/manifest-v1.schema.json") else {
+        return;
+    };
+    let captured = captured_unsigned();
     for p in [
         pack_example(Some(&test_key())),
         pack_example(None),
@@ -223,6 +228,115 @@ fn manifests_validate_against_the_manifest_schema() {
     let mut bad = serde_json::to_value(pack_example(None).manifest).unwrap();
     bad["extra"] = serde_json::json!(1);
     assert!(!v.is_valid(&bad));
+}
+
+/// Each value rule of spec §5 that the schema can express is judged alike
+/// by the schema and by the verifier: a manifest edited to break (or to
+/// just meet) one rule is valid for both or for neither, and as expected.
+#[test]
+fn the_schema_and_the_verifier_agree_on_each_value_rule() {
+    use serde_json::{Value, json};
+    let Some(schema) = load_schema("spec/manifest-v1.schema.json") else {
+        return;
+    };
+    let captured = captured_unsigned();
+    let base = serde_json::to_value(&captured.manifest).unwrap();
+    type Edit = fn(&mut Value);
+    let cases: &[(&str, bool, Edit)] = &[
+        ("as packed", true, |_| {}),
+        ("a blank title", false, |m| {
+            m["article"]["title"] = json!(" \t")
+        }),
+        ("a blank author", false, |m| {
+            m["article"]["authors"] = json!(["\u{a0}"])
+        }),
+        ("language ko-KR", true, |m| {
+            m["article"]["language"] = json!("ko-KR")
+        }),
+        ("language zh-Hant-TW", true, |m| {
+            m["article"]["language"] = json!("zh-Hant-TW")
+        }),
+        ("language e", false, |m| {
+            m["article"]["language"] = json!("e")
+        }),
+        ("language en_US", false, |m| {
+            m["article"]["language"] = json!("en_US")
+        }),
+        ("an empty tool name", false, |m| {
+            m["capture"]["tool"]["name"] = json!("")
+        }),
+        ("a blank tool version", false, |m| {
+            m["capture"]["tool"]["version"] = json!(" ")
+        }),
+        ("status 99", false, |m| {
+            m["capture"]["http"]["status"] = json!(99)
+        }),
+        ("status 600", false, |m| {
+            m["capture"]["http"]["status"] = json!(600)
+        }),
+        ("status 599", true, |m| {
+            m["capture"]["http"]["status"] = json!(599)
+        }),
+        ("a blank charset", false, |m| {
+            m["capture"]["http"]["charset"] = json!(" ")
+        }),
+        ("a retrieval time with a space", false, |m| {
+            m["capture"]["http"]["retrieved_at"] = json!("2024-01-02 03:04:05Z")
+        }),
+        ("a retrieval time with an offset", true, |m| {
+            m["capture"]["http"]["retrieved_at"] = json!("2024-01-02T12:04:05+09:00")
+        }),
+        ("a capture time with one fraction digit", false, |m| {
+            m["capture"]["captured_at"] = json!("2024-01-02T03:04:05.5Z")
+        }),
+        ("a capture time with three", true, |m| {
+            m["capture"]["captured_at"] = json!("2024-01-02T03:04:05.500Z")
+        }),
+        (
+            "a capture time with six, three of them needless",
+            false,
+            |m| m["capture"]["captured_at"] = json!("2024-01-02T03:04:05.500000Z"),
+        ),
+        ("a capture time with six", true, |m| {
+            m["capture"]["captured_at"] = json!("2024-01-02T03:04:05.500001Z")
+        }),
+        ("a capture time with zero fraction", false, |m| {
+            m["capture"]["captured_at"] = json!("2024-01-02T03:04:05.000Z")
+        }),
+        ("a publication time with a space", false, |m| {
+            m["article"]["published"] = json!({"raw": "x", "value": "2024-01-02 03:04:05+09:00"})
+        }),
+        ("a publication date", true, |m| {
+            m["article"]["published"] = json!({"raw": "x", "value": "2024-01-02"})
+        }),
+        ("a media type with a control character", false, |m| {
+            m["files"][0]["media_type"] = json!("text/plain\u{7}")
+        }),
+        ("a media type with DEL", false, |m| {
+            m["files"][0]["media_type"] = json!("text/\u{7f}")
+        }),
+        ("a blank media type", false, |m| {
+            m["files"][0]["media_type"] = json!("  ")
+        }),
+        ("a media type with parameters", true, |m| {
+            m["files"][0]["media_type"] = json!("text/html; charset=EUC-KR")
+        }),
+        ("an ftp URL", false, |m| {
+            m["urls"][0]["url"] = json!("ftp://example.org/")
+        }),
+    ];
+    for (what, valid, edit) in cases {
+        let mut doc = base.clone();
+        edit(&mut doc);
+        let by_code = serde_json::from_value::<provseal::manifest::Manifest>(doc.clone())
+            .is_ok_and(|m| {
+                !m.check_values()
+                    .iter()
+                    .any(|f| f.code == provseal::codes::Code::ManifestInvalid)
+            });
+        assert_eq!(by_code, *valid, "{what}: the verifier");
+        assert_eq!(schema.is_valid(&doc), *valid, "{what}: the schema");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! the true verdict first, and no line that a value wrote for itself.
 //!
 //! Hostile values go into every text field a bundle has (title, deck,
-//! authors, publisher, section, language, the raw date, URLs, tool name
+//! authors, publisher, section, the raw date, URLs, tool name
 //! and version, custody notes, entry and file names): escape sequences
 //! that clear the screen, move the cursor up and erase lines, set the
 //! window title, C1 controls, carriage returns and line feeds followed by
@@ -157,7 +157,9 @@ fn hostile_bundle() -> Vec<u8> {
         a.authors = vec![hostile("Ann", 2), hostile("Bo", 3)];
         a.publisher = Some(hostile("Outlet", 4));
         a.section = Some(hostile("section", 5));
-        a.language = Some(hostile("en", 6));
+        // The language is a tag by its shape (spec §5: E011 otherwise),
+        // so it cannot carry a trick; the raw date takes its place.
+        a.language = Some("en".into());
         if let Some(p) = &mut a.published {
             p.raw = hostile("May", 7);
         }

@@ -10,7 +10,7 @@ use std::fs;
 
 use provseal::codes::{Code, Severity};
 use provseal::sign::{self, KeyPair};
-use provseal::verify::{AppendixState, VerifyOptions};
+use provseal::verify::{AppendixState, Trust, VerifyOptions};
 use support::vectors::{self, IndexEntry, OTHER, TEST};
 use support::*;
 
@@ -101,16 +101,21 @@ fn each_vector_verifies_as_its_index_entry_says() {
                 .unwrap()
                 .to_utc(),
         );
-        opts.trusted = e
-            .trusted_keys
-            .iter()
-            .map(|k| key(k).verifying_key())
-            .collect();
-        opts.allow_unsigned = e.allow_unsigned;
-        if let Some(store) = &e.trust_store {
+        opts.trust = if let Some(store) = &e.trust_store {
             let text = fs::read_to_string(dir.join(store)).unwrap();
-            opts.trust_store = Some(provseal::trust::TrustStore::parse(&text).unwrap());
-        }
+            Trust::Store(provseal::trust::TrustStore::parse(&text).unwrap())
+        } else if !e.trusted_keys.is_empty() {
+            Trust::Keys(
+                e.trusted_keys
+                    .iter()
+                    .map(|k| key(k).verifying_key())
+                    .collect(),
+            )
+        } else {
+            Trust::Anyone {
+                allow_unsigned: e.allow_unsigned,
+            }
+        };
         for root in &e.tsa_roots {
             let pem = fs::read(dir.join(root)).unwrap();
             opts.tsa_roots

@@ -90,9 +90,10 @@ fn child_verify(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn verify_options() -> VerifyOptions {
-    let mut opts = VerifyOptions::new(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
-    opts.trusted = vec![test_key().verifying_key()];
-    opts
+    VerifyOptions::trusting(
+        Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
+        vec![test_key().verifying_key()],
+    )
 }
 
 fn test_key() -> KeyPair {

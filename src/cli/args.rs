@@ -336,8 +336,10 @@ pub struct TrustArgs {
     /// their validity and revocation at signing time.
     #[arg(long, value_name = "FILE")]
     pub trust_store: Option<PathBuf>,
-    /// Accept unsigned bundles, with a warning (ignored when --trust is given).
-    #[arg(long)]
+    /// Accept unsigned bundles, with a warning. Only without --trust or
+    /// --trust-store: who is trusted is then decided, and an unsigned
+    /// bundle is nobody's.
+    #[arg(long, conflicts_with_all = ["trust", "trust_store"])]
     pub allow_unsigned: bool,
     /// Root certificate(s) of time-stamping authorities you trust (PEM or
     /// DER; repeatable): each stored RFC 3161 token must chain to one, judged

@@ -472,8 +472,9 @@ pub fn store_into(archive: &Path, catalog: Option<&Path>, packed: &pack::Packed)
         let file = catalog.map_or_else(|| layout::catalog_path(archive), Path::to_path_buf);
         (archive.join(&relative), relative.clone(), file)
     };
-    let mut opts = VerifyOptions::new(Utc::now());
-    opts.allow_unsigned = true;
+    let opts = VerifyOptions::new(Utc::now()).with_trust(verify::Trust::Anyone {
+        allow_unsigned: true,
+    });
     let verified = verify::verify_reader_with_text(
         &mut std::io::Cursor::new(&packed.bytes),
         packed.bytes.len() as u64,

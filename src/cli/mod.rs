@@ -31,7 +31,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use provseal::manifest::{CaptureMethod, FileRole};
 use provseal::pack::{self, Overrides, PackRequest};
 use provseal::sign::{self, KeyPair};
-use provseal::verify::{self, VerifyOptions};
+use provseal::verify::{self, Trust, VerifyOptions};
 
 use args::{
     CaptureArgs, Cli, Command, CompareArgs, MetaArgs, OutArgs, PackArgs, SignArgs, TrustArgs,
@@ -306,13 +306,6 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
 
 pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     let mut opts = VerifyOptions::new(Utc::now());
-    opts.allow_unsigned = t.allow_unsigned;
-    if let Some(p) = &t.trust_store {
-        let store = trust_cmd::load(p)?;
-        opts.tsa_roots
-            .extend(store.tsas.iter().map(|t| t.root.clone()));
-        opts.trust_store = Some(store);
-    }
     for p in &t.tsa_root {
         let bytes = fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
         opts.tsa_roots.extend(
@@ -320,11 +313,27 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
                 .map_err(|e| format!("{}: not a certificate: {e}", p.display()))?,
         );
     }
-    for p in &t.trust {
-        let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        opts.trusted
-            .push(sign::public_key_from_pem(&text).map_err(|e| format!("{}: {e}", p.display()))?);
-    }
+    // clap refuses --trust with --trust-store, and --allow-unsigned with
+    // either, so exactly one of these arms applies to what was asked.
+    opts.trust = if let Some(p) = &t.trust_store {
+        let store = trust_cmd::load(p)?;
+        opts.tsa_roots
+            .extend(store.tsas.iter().map(|t| t.root.clone()));
+        Trust::Store(store)
+    } else if !t.trust.is_empty() {
+        let mut keys = Vec::new();
+        for p in &t.trust {
+            let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            keys.push(
+                sign::public_key_from_pem(&text).map_err(|e| format!("{}: {e}", p.display()))?,
+            );
+        }
+        Trust::Keys(keys)
+    } else {
+        Trust::Anyone {
+            allow_unsigned: t.allow_unsigned,
+        }
+    };
     Ok(opts)
 }
 
@@ -380,8 +389,9 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
 fn inspect_cmd(bundle: &Path) -> CliResult {
     // Inspect reports what is there without judging it, so trust and the
     // clock are irrelevant; the verifier still does the parsing safely.
-    let mut opts = VerifyOptions::new(Utc::now());
-    opts.allow_unsigned = true;
+    let opts = VerifyOptions::new(Utc::now()).with_trust(Trust::Anyone {
+        allow_unsigned: true,
+    });
     let report = verify_one(bundle, &opts)?;
     emit(&render::inspect(bundle, &report))?;
     Ok(ExitCode::SUCCESS)

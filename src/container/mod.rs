@@ -5,9 +5,11 @@
 //! refuse any archive that deviates from that layout, which a permissive
 //! reader is built not to do.
 
+pub mod entry;
 pub mod layout;
 pub mod read;
 pub mod write;
 
+pub use entry::{EntryData, read_checked, read_entry, stream_entry};
 pub use read::{Container, Entry, read_container};
 pub use write::CanonicalZipWriter;

@@ -382,6 +382,10 @@ fn check_local_headers<R: Read + Seek>(
             expected_offset = e.header_offset.max(expected_offset);
             continue;
         }
+        // Where the central header puts this entry's end: the next header
+        // is expected there when this one cannot be read, so that one
+        // broken header is one E001, not also a gap (spec §8.4).
+        let implied_end = e.header_offset + (LOCAL_LEN + name_len) as u64 + e.size;
         let local = read_at(r, e.header_offset, LOCAL_LEN)?;
         if u32_at(&local, 0) != LOCAL_SIG {
             findings.push(unreadable(
@@ -389,6 +393,7 @@ fn check_local_headers<R: Read + Seek>(
                 "no local header signature at the recorded offset",
             ));
             e.readable = false;
+            expected_offset = implied_end;
             continue;
         }
         let local_name_len = u16_at(&local, 26) as u64;
@@ -399,6 +404,7 @@ fn check_local_headers<R: Read + Seek>(
                 "the local header's name and extra field run into the central directory",
             ));
             e.readable = false;
+            expected_offset = implied_end;
             continue;
         }
         e.data_offset = e.header_offset + LOCAL_LEN as u64 + local_name_len + local_extra_len;

@@ -7,10 +7,11 @@ use std::io::{self, Read, Seek};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
-use super::{CLOCK_SKEW, VerifyOptions, read_small};
+use super::{AppendixState, CLOCK_SKEW, VerifyOptions, is_appendix_finding};
 use crate::appendix::{self, AppendixName};
 use crate::codes::Code;
-use crate::container::Container;
+use crate::codes::Severity;
+use crate::container::{Container, read_entry};
 use crate::custody::{ChainCursor, EventInfo, check_event};
 use crate::finding::Finding;
 use crate::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
@@ -28,6 +29,9 @@ pub(super) struct Appendix {
     pub stamps: Vec<(Stamp, Option<Token>)>,
 }
 
+/// Step 5: the appendix's names and shape (E060), then each custody event
+/// in chain order and each timestamp token against the signature it
+/// stamps, then the recorded custody head (E066).
 pub(super) fn check<R: Read + Seek>(
     r: &mut R,
     container: &Container,
@@ -60,7 +64,7 @@ pub(super) fn check<R: Read + Seek>(
         ));
     }
     for (name, entry) in &entries {
-        let Some(bytes) = read_small(
+        let Some(data) = read_entry(
             r,
             entry,
             opts.limits.max_appendix_entry_bytes,
@@ -70,6 +74,7 @@ pub(super) fn check<R: Read + Seek>(
         else {
             continue;
         };
+        let bytes = data.bytes;
         match *name {
             AppendixName::Event(n) => {
                 let c = check_event(&entry.name, n, &bytes, &mut cursor, findings);
@@ -120,6 +125,26 @@ pub(super) fn check<R: Read + Seek>(
         ));
     }
     Ok(out)
+}
+
+impl Appendix {
+    /// The appendix's state (§8.1): none, or invalid when any error finding
+    /// is about an appendix entry, else valid.
+    pub(super) fn state(&self, container: &Container, findings: &[Finding]) -> AppendixState {
+        if self.events.is_empty()
+            && self.stamps.is_empty()
+            && appendix::entries(container).is_empty()
+        {
+            AppendixState::None
+        } else if findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && is_appendix_finding(f))
+        {
+            AppendixState::Invalid
+        } else {
+            AppendixState::Valid
+        }
+    }
 }
 
 fn check_stamp(

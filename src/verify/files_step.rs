@@ -1,12 +1,11 @@
 //! Step 3 of spec §8: every listed file streamed once through SHA-256 and
 //! CRC-32, and the article text's normalisation.
 
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek};
 
 use crate::codes::Code;
-use crate::container::Container;
 use crate::container::layout::Limits;
-use crate::digest::{hash_bytes, hash_reader_sized};
+use crate::container::{Container, read_entry, stream_entry};
 use crate::finding::Finding;
 use crate::manifest::Manifest;
 use crate::normalize::check_text;
@@ -15,7 +14,7 @@ use crate::normalize::check_text;
 /// Returns the main article text as it was read, for the caller to hand
 /// on once it knows the text matched (the one read that is verified is
 /// the one shown).
-pub(super) fn check_files<R: Read + Seek>(
+pub(super) fn check<R: Read + Seek>(
     r: &mut R,
     container: &Container,
     m: &Manifest,
@@ -31,6 +30,8 @@ pub(super) fn check_files<R: Read + Seek>(
         if !e.readable {
             continue;
         }
+        // Per file, in this order (§8.4): E020, E001 or E007, E021, then
+        // E022 or E057 for the article text.
         if e.size != f.size {
             findings.push(Finding::new(
                 Code::SizeMismatch,
@@ -42,32 +43,17 @@ pub(super) fn check_files<R: Read + Seek>(
             ));
         }
         let is_text = text_paths.contains(&f.path.as_str());
-        r.seek(SeekFrom::Start(e.data_offset))?;
         let (summary, text) = if is_text && e.size <= limits.max_text_bytes {
-            let mut buf = Vec::with_capacity(e.size as usize);
-            r.take(e.size).read_to_end(&mut buf)?;
-            (hash_bytes(&buf), Some(buf))
+            match read_entry(r, e, limits.max_text_bytes, Code::TextTooLarge, findings)? {
+                Some(d) => (d.summary, Some(d.bytes)),
+                None => continue,
+            }
         } else {
-            (hash_reader_sized(r.take(e.size), e.size)?, None)
+            match stream_entry(r, e, findings)? {
+                Some(s) => (s, None),
+                None => continue,
+            }
         };
-        if summary.len != e.size {
-            findings.push(Finding::new(
-                Code::ContainerUnreadable,
-                &f.path,
-                "the entry's data ends early",
-            ));
-            continue;
-        }
-        if summary.crc32 != e.crc32 {
-            findings.push(Finding::new(
-                Code::CrcMismatch,
-                &f.path,
-                format!(
-                    "CRC-32 of the data is {:08x}; the headers say {:08x}",
-                    summary.crc32, e.crc32
-                ),
-            ));
-        }
         if summary.sha256.to_hex() != f.sha256 {
             findings.push(Finding::new(
                 Code::HashMismatch,

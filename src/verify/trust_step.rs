@@ -5,17 +5,72 @@
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
-use super::{SignerInfo, State, VerifyOptions};
+use super::appendix_step::Appendix;
+use super::signature_step::Signed;
+use super::{SignerInfo, State, Trust, VerifyOptions};
 use crate::codes::Code;
+use crate::custody::EventInfo;
 use crate::finding::Finding;
 use crate::manifest::{Manifest, SIGNATURE_PATH};
 use crate::sign::key_id;
+use crate::timestamp::Stamp;
 use crate::trust::Standing;
+
+/// What step 6 decided.
+pub(super) struct Judged {
+    /// The bundle's state.
+    pub state: State,
+    /// The signer, with the trust decision filled in.
+    pub signer: Option<SignerInfo>,
+    /// The custody events, each actor judged.
+    pub custody: Vec<EventInfo>,
+    /// The timestamp tokens, each TSA judged.
+    pub stamps: Vec<Stamp>,
+}
+
+/// Step 6: trust, only for a signed core with no error (`core_ok`); else
+/// the state is invalid and nothing is judged. Tokens are judged first,
+/// since a trusted one dates the signature for the signer's judgement,
+/// but their findings are listed after the signer's and the custody
+/// actors'.
+pub(super) fn judge(
+    core_ok: bool,
+    signed: Signed,
+    appendix: Appendix,
+    manifest: Option<&Manifest>,
+    opts: &VerifyOptions,
+    findings: &mut Vec<Finding>,
+) -> Judged {
+    let Signed { mut signer, by, .. } = signed;
+    let Appendix {
+        events: mut custody,
+        mut stamps,
+    } = appendix;
+    let mut state = State::Invalid;
+    if core_ok {
+        let mut token_findings = Vec::new();
+        judge_timestamps(&mut stamps, opts, &mut token_findings);
+        let attested = stamps
+            .iter()
+            .filter(|(s, _)| s.subject == SIGNATURE_PATH && s.valid && s.trusted == Some(true))
+            .filter_map(|(s, _)| s.gen_time)
+            .min();
+        state = judge_signer(&mut signer, by, manifest, attested, opts, findings);
+        judge_custody(&mut custody, opts, findings);
+        findings.extend(token_findings);
+    }
+    Judged {
+        state,
+        signer,
+        custody: custody.into_iter().map(|(e, ..)| e).collect(),
+        stamps: stamps.into_iter().map(|(s, _)| s).collect(),
+    }
+}
 
 /// Judges the manifest's signer and returns the bundle's state. Only for a
 /// bundle with no integrity error. `attested` is the earliest genTime of a
 /// trusted token over the manifest's signature.
-pub(super) fn judge_signer(
+fn judge_signer(
     signer: &mut Option<SignerInfo>,
     signed_by: Option<VerifyingKey>,
     manifest: Option<&Manifest>,
@@ -24,7 +79,7 @@ pub(super) fn judge_signer(
     findings: &mut Vec<Finding>,
 ) -> State {
     let Some(info) = signer.as_mut().filter(|_| signed_by.is_some()) else {
-        if opts.allow_unsigned && opts.trusted.is_empty() && opts.trust_store.is_none() {
+        if opts.trust.allows_unsigned() {
             findings.push(Finding::new(
                 Code::UnsignedAllowed,
                 "bundle",
@@ -42,18 +97,25 @@ pub(super) fn judge_signer(
     let Some(key) = signed_by else {
         return State::IntactUnsigned;
     };
-    if let (Some(store), Some(m)) = (&opts.trust_store, manifest) {
-        return judge_by_store(store, &key, attested, m, opts.now, info, findings);
-    }
-    if opts.trusted.is_empty() {
-        findings.push(Finding::new(
+    let trusted = match &opts.trust {
+        Trust::Store(store) => {
+            let Some(m) = manifest else {
+                info.trusted = Some(false);
+                return State::IntactUntrusted;
+            };
+            return judge_by_store(store, &key, attested, m, opts.now, info, findings);
+        }
+        Trust::Keys(keys) => keys,
+        Trust::Anyone { .. } => {
+            findings.push(Finding::new(
             Code::SignerNotKnownTrusted,
             SIGNATURE_PATH,
             format!("the signature by {} is valid, but no trusted keys were given: this shows integrity, not who vouches for the bundle", info.key_id),
         ));
-        return State::IntactUntrusted;
-    }
-    if opts.trusted.iter().any(|t| t == &key) {
+            return State::IntactUntrusted;
+        }
+    };
+    if trusted.iter().any(|t| t == &key) {
         info.trusted = Some(true);
         return State::VerifiedTrusted;
     }
@@ -64,12 +126,8 @@ pub(super) fn judge_signer(
         format!(
             "signer {} is not among the {} trusted key(s): {}",
             info.key_id,
-            opts.trusted.len(),
-            opts.trusted
-                .iter()
-                .map(key_id)
-                .collect::<Vec<_>>()
-                .join(", ")
+            trusted.len(),
+            trusted.iter().map(key_id).collect::<Vec<_>>().join(", ")
         ),
     ));
     State::IntactUntrusted
@@ -79,12 +137,12 @@ pub(super) fn judge_signer(
 /// the manifest's signer is judged by (a store judges at the event's
 /// time). An untrusted actor is W006: the event stands as a record of
 /// what that key said, not of who said it.
-pub(super) fn judge_custody(
+fn judge_custody(
     events: &mut [super::appendix_step::JudgedEvent],
     opts: &VerifyOptions,
     findings: &mut Vec<Finding>,
 ) {
-    if opts.trust_store.is_none() && opts.trusted.is_empty() {
+    if !opts.trust.decides() {
         return;
     }
     for (info, key, at) in events.iter_mut() {
@@ -92,16 +150,16 @@ pub(super) fn judge_custody(
         let Some(key) = key.as_ref().filter(|_| info.valid) else {
             continue;
         };
-        let (trusted, name) = match (&opts.trust_store, at) {
-            (Some(store), Some(at)) => match store.standing(key, *at) {
+        let (trusted, name) = match (&opts.trust, at) {
+            (Trust::Store(store), Some(at)) => match store.standing(key, *at) {
                 Standing::Trusted { signer, .. } => (true, Some(signer)),
                 Standing::OutsideWindow { signer, .. } | Standing::Revoked { signer, .. } => {
                     (false, Some(signer))
                 }
                 Standing::Unknown => (false, None),
             },
-            (Some(_), None) => (false, None),
-            (None, _) => (opts.trusted.iter().any(|t| t == key), None),
+            (Trust::Keys(keys), _) => (keys.iter().any(|t| t == key), None),
+            _ => (false, None),
         };
         info.actor_trusted = Some(trusted);
         info.actor_name = name.clone();
@@ -115,7 +173,7 @@ pub(super) fn judge_custody(
                     info.action.map_or("?", |a| a.as_str()),
                     info.actor_key_id.as_deref().unwrap_or("?"),
                     name.map(|n| format!(" ({n})")).unwrap_or_default(),
-                    if opts.trust_store.is_some() {
+                    if opts.trust.store().is_some() {
                         "at the event's time by the trust store"
                     } else {
                         "by the given keys"
@@ -133,7 +191,7 @@ pub(super) fn judge_custody(
 /// proves the signature existed before the revocation (else E044), and a
 /// key retired since is trusted with W011 unless a token proves the
 /// signature existed by the window's end.
-pub(super) fn judge_by_store(
+fn judge_by_store(
     store: &crate::trust::TrustStore,
     key: &VerifyingKey,
     attested: Option<DateTime<Utc>>,
@@ -251,7 +309,7 @@ pub(super) fn judge_by_store(
 /// Judges each valid token's TSA by the given roots, at the token's
 /// genTime: a TSA certificate that expired since still vouches for tokens
 /// it made while valid. Without roots, W008 says the time is unvouched.
-pub(super) fn judge_timestamps(
+fn judge_timestamps(
     stamps: &mut [(crate::timestamp::Stamp, Option<crate::timestamp::Token>)],
     opts: &VerifyOptions,
     findings: &mut Vec<Finding>,

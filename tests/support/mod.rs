@@ -19,7 +19,7 @@ use provseal::container::{CanonicalZipWriter, read_container};
 use provseal::manifest::CaptureMethod;
 use provseal::pack::{self, Overrides, PackRequest, Packed};
 use provseal::sign::KeyPair;
-use provseal::verify::{self, Report, VerifyOptions};
+use provseal::verify::{self, Report, Trust, VerifyOptions};
 
 /// Seed of the published test signing key (spec §11).
 pub const TEST_SEED: [u8; 32] = [1u8; 32];
@@ -72,10 +72,12 @@ pub fn pack_example(key: Option<&KeyPair>) -> Packed {
 }
 
 pub fn options(trusted: &[&KeyPair], allow_unsigned: bool) -> VerifyOptions {
-    let mut o = VerifyOptions::new(verifier_now());
-    o.trusted = trusted.iter().map(|k| k.verifying_key()).collect();
-    o.allow_unsigned = allow_unsigned;
-    o
+    let trust = if trusted.is_empty() {
+        Trust::Anyone { allow_unsigned }
+    } else {
+        Trust::Keys(trusted.iter().map(|k| k.verifying_key()).collect())
+    };
+    VerifyOptions::new(verifier_now()).with_trust(trust)
 }
 
 pub fn verify_bytes(bytes: &[u8], opts: &VerifyOptions) -> Report {

@@ -14,6 +14,8 @@ use super::*;
 
 #[path = "vectors_appendix.rs"]
 mod appendix;
+#[path = "vectors_rules.rs"]
+mod rules;
 
 /// What `verify-by-hand.sh` must answer for a vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,7 +256,7 @@ pub fn all() -> Vec<Vector> {
     b.add(
         "valid/captured_http.zip",
         "A page captured over HTTP after one redirect, with its WARC records, signed and trusted.",
-        captured.bytes,
+        captured.bytes.clone(),
         &[TEST],
         false,
         "verified-trusted",
@@ -986,6 +988,7 @@ pub fn all() -> Vec<Vector> {
         Pass,
     );
     appendix::add_all(&mut b, &signed.bytes);
+    rules::add_all(&mut b, &signed.bytes, &captured.bytes);
     b.out
 }
 
