@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs provseal's object-storage tests (tests/s3.rs) against a Garage
+# Runs provseal's object-storage tests (tests/it/s3.rs) against a Garage
 # server on loopback instead of s3s-fs.
 #
 #   tools/s3-tests-on-garage.sh [GARAGE-BINARY [TEST-NAME-FILTER ...]]
@@ -8,9 +8,9 @@
 # (`cargo install garage --locked` builds it, about 9 minutes on 2 cores).
 # Garage gets a throwaway config, data and metadata directory, one node,
 # one bucket and one key; the tests then run with PROVSEAL_TEST_S3_* set,
-# each under its own prefix in that bucket (see tests/support/s3.rs).
+# each under its own prefix in that bucket (see tests/it/support/s3.rs).
 # For MinIO or any other server, set those variables yourself and run
-# `cargo test --test s3`.
+# `cargo test --test it s3::`.
 set -eu
 G=${1:-garage}
 [ "$#" -gt 0 ] && shift
@@ -61,4 +61,6 @@ export PROVSEAL_TEST_S3_BUCKET=provseal-tests
 export PROVSEAL_TEST_S3_REGION=garage
 echo "garage $("$G" --version 2>/dev/null | head -1) on $PROVSEAL_TEST_S3_ENDPOINT, bucket provseal-tests"
 cd "$here"
-cargo test --test s3 -- "$@"
+# Without filters, every test of the s3 module; with filters, those.
+[ "$#" -gt 0 ] || set -- s3::
+cargo test --test it -- "$@"

@@ -225,7 +225,7 @@ impl S3 {
         }
         // The client's own timeouts should end every request, but a GET
         // whose connection was cut mid-body was once seen to wait forever
-        // with no socket and no timer left (tests/s3.rs, about 1 run in
+        // with no socket and no timer left (tests/it/s3.rs, about 1 run in
         // 40). This bound covers a request, its two retries and their
         // back-off, and turns any such wait into "unreachable".
         let limit = self.config.timeout.saturating_mul(4);

@@ -3,7 +3,7 @@
 # How the timestamp vectors' certificates were made (OpenSSL 3.0), once;
 # the files are committed and the vector generator signs tokens with the
 # keys, so the vectors are reproducible without running this again. The
-# loopback TSA of the tests (tests/support/tsa.rs) runs it into a fresh DIR
+# loopback TSA of the tests (tests/it/support/tsa.rs) runs it into a fresh DIR
 # for a PKI of its own.
 #   root.pem        the TSA root the vectors trust (2020-01-01 to 2099-12-31)
 #   other-root.pem  a root they do not trust

@@ -8,15 +8,13 @@
 //! environment variable), where `.ci/run` installs every tool and a missing
 //! one is a failure.
 
-mod support;
-
 use std::fs;
 use std::io::{Cursor, Read};
 use std::process::Command;
 
+use crate::support::*;
 use provseal::cite::{self, CiteSource};
 use provseal::sign;
-use support::*;
 
 fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg("--version").output().is_ok()

@@ -10,13 +10,11 @@
 //! environment variable), where `.ci/run` installs every tool and a missing
 //! one is a failure.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::citations::golden_dir;
-use support::repo_path;
+use crate::support::citations::golden_dir;
+use crate::support::repo_path;
 
 const CASES: [&str; 4] = [
     "seed",
@@ -371,7 +369,7 @@ fn no_value_can_end_its_field_or_start_another_in_bibtex_or_biblatex() {
         return;
     }
     let mut runner = proptest::test_runner::TestRunner::default();
-    let base = support::pack_example(Some(&support::test_key())).manifest;
+    let base = crate::support::pack_example(Some(&crate::support::test_key())).manifest;
     let cases = 48;
     // Each case twice: with hostile values, and with the same fields set to
     // a plain word, whose entry says which fields the hostile one must have.

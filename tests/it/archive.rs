@@ -2,14 +2,12 @@
 //! content, parallel runs with deterministic output, shards, every output
 //! format parsed, unreadable bundles as findings, `--fail-on`, `--summary`.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::cli::*;
+use crate::support::cli::*;
 
 /// An archive: nested bundles, a bundle under another name, a README, a
 /// ZIP that is not a bundle, and a dangling link named like a bundle.
@@ -348,7 +346,7 @@ fn the_ci_recipe_writes_its_reports_and_fails_on_a_bad_archive() {
     let reports = dir.path().join("reports");
     let run = |archive: &Path| {
         Command::new("sh")
-            .arg(support::repo_path("examples/ci/verify-archive.sh"))
+            .arg(crate::support::repo_path("examples/ci/verify-archive.sh"))
             .env("PATH", &path)
             .env("ARCHIVE_DIR", archive)
             .env("TRUSTED_KEYS", &keys)

@@ -1,9 +1,7 @@
 //! Tampering: each kind of change gives its specific code, and no single
 //! changed byte anywhere in a bundle leaves it verified.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn trusted_codes(bytes: &[u8]) -> Vec<String> {
     codes(&verify_bytes(bytes, &options(&[&test_key()], false)))

@@ -3,16 +3,14 @@
 //! says. Run with `PROVSEAL_BLESS=1` to rewrite them after a deliberate
 //! format change (and change the spec in the same commit).
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::fs;
 
+use crate::support::vectors::{self, IndexEntry, OTHER, TEST};
+use crate::support::*;
 use provseal::codes::{Code, Severity};
 use provseal::sign::{self, KeyPair};
 use provseal::verify::{AppendixState, Trust, VerifyOptions};
-use support::vectors::{self, IndexEntry, OTHER, TEST};
-use support::*;
 
 fn index_bytes(entries: &[IndexEntry]) -> Vec<u8> {
     let mut s = serde_json::to_vec_pretty(entries).unwrap();

@@ -2,12 +2,10 @@
 //! with and without `--out-dir`, citations only for bundles that verified,
 //! and hostile metadata escaped in every format that has syntax.
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use support::cli::*;
+use crate::support::cli::*;
 
 /// A signed bundle of the example article with an author and a repost.
 fn signed_bundle(dir: &Path, key: &Path, name: &str, extra: &[&str]) -> PathBuf {

@@ -1,12 +1,10 @@
 //! Property tests: any metadata packs into a bundle that verifies and whose
 //! manifest carries that metadata unchanged; packing is deterministic.
 
-mod support;
-
+use crate::support::*;
 use proptest::prelude::*;
 use provseal::normalize::collapse_ws;
 use provseal::pack::{self, Overrides};
-use support::*;
 
 fn text() -> impl Strategy<Value = String> {
     // Any Unicode, including controls, quotes, backslashes and RTL marks.

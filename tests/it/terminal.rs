@@ -13,16 +13,14 @@
 //! Without pyte (tests/requirements.txt) the tests are skipped locally;
 //! under CI (`CI` set) a missing pyte fails them.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::cli::{provseal, stderr, stdout};
+use crate::support::*;
 use provseal::appendix::{self, AppendixName};
 use provseal::custody::{Action, make_event};
 use provseal::manifest::UrlRole;
-use support::cli::{provseal, stderr, stdout};
-use support::*;
 
 /// Values a forger writes, each aimed at a different trick.
 const TRICKS: [&str; 8] = [

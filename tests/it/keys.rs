@@ -2,12 +2,10 @@
 //! and writes), `key show`, `key export-public`, and signing with an
 //! encrypted key. A passphrase or private key never reaches the output.
 
-mod support;
-
 use std::fs;
 use std::process::Command;
 
-use support::cli::*;
+use crate::support::cli::*;
 
 const PASS: &str = "correct horse battery";
 

@@ -2,10 +2,8 @@
 //! If this changes, the format changed: update the spec and the vectors in
 //! the same commit, and say so in the changelog.
 
-mod support;
-
+use crate::support::*;
 use provseal::digest::Sha256Digest;
-use support::*;
 
 // The manifest records the tool version, so a release bump changes this too.
 const GOLDEN_BUNDLE_SHA256: &str =

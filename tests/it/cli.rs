@@ -1,14 +1,12 @@
 //! The `provseal` binary end to end: flags, output, exit codes.
 
-mod support;
-
 use std::fs;
 use std::path::PathBuf;
 
-use support::cli::*;
-use support::*;
+use crate::support::cli::*;
+use crate::support::*;
 
-use support::citations::SEED_FILE;
+use crate::support::citations::SEED_FILE;
 
 #[test]
 fn key_generate_writes_private_0600_and_public_and_refuses_overwrite() {
@@ -522,7 +520,7 @@ fn verify_json_deserialises_to_the_documented_shape() {
     );
     assert!(doc.bundles.iter().all(|b| b.appendix == "none"));
     // A bundle with custody events and tokens, in the same shape.
-    let vectors = support::repo_path("spec/vectors");
+    let vectors = crate::support::repo_path("spec/vectors");
     let with_appendix = provseal()
         .arg("verify")
         .arg("--json")

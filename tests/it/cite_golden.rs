@@ -4,11 +4,9 @@
 //! were reviewed against the style guides; a change shows up here as a
 //! diff to review again. `PROVSEAL_BLESS=1` rewrites them.
 
-mod support;
-
 use std::fs;
 
-use support::citations::{cases, golden_dir, rendered};
+use crate::support::citations::{cases, golden_dir, rendered};
 
 #[test]
 fn every_format_of_every_case_matches_its_golden_file() {

@@ -5,15 +5,13 @@
 //! credentials, a server that goes away mid-run, sharding a bucket, and an
 //! archive kept in a bucket with its catalog on local disk.
 
-mod support;
-
 use std::io::BufRead;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::cli::*;
-use support::s3::S3Server;
+use crate::support::cli::*;
+use crate::support::s3::S3Server;
 
 fn ok(o: std::process::Output) -> String {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
@@ -477,7 +475,7 @@ fn capture_writes_to_a_bucket_and_into_an_archive_there() {
     let Some(s3) = S3Server::start(&["cap"]) else {
         return;
     };
-    let site = support::server::start();
+    let site = crate::support::server::start();
     let url = format!("{}/article", site.base);
     ok(s3
         .provseal(d)

@@ -2,15 +2,13 @@
 //! the HTTP client): what a bundle keeps, redirects, encodings, every
 //! failure's message and exit code, and that nothing partial is left.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command as Process;
 
+use crate::support::server::{self, ARTICLE};
+use crate::support::*;
 use assert_cmd::Command;
-use support::server::{self, ARTICLE};
-use support::*;
 
 fn provseal() -> Command {
     Command::cargo_bin("provseal").unwrap()

@@ -4,14 +4,12 @@
 //! mode and refuses to replace a symbolic link or a file with other hard
 //! links (it writes `-o OUT` instead).
 
-mod support;
-
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 
-use support::cli::*;
+use crate::support::cli::*;
 
 /// Runs provseal in `dir` under `umask`.
 fn under_umask(dir: &Path, umask: &str, args: &[&str]) -> std::process::Output {

@@ -5,12 +5,10 @@
 //! are checked offline against `--tsa-root`, at their genTime; and
 //! `openssl ts -verify` accepts the stored token.
 
-mod support;
-
 use std::path::Path;
 
-use support::cli::*;
-use support::tsa::{self, TsaCert};
+use crate::support::cli::*;
+use crate::support::tsa::{self, TsaCert};
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     provseal().current_dir(dir).args(args).output().unwrap()
@@ -187,7 +185,7 @@ fn removing_reordering_or_truncating_events_is_detected() {
         &[],
     );
     let bytes = std::fs::read(d.join("b.zip")).unwrap();
-    let entries = support::entries(&bytes);
+    let entries = crate::support::entries(&bytes);
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         &names[names.len() - 3..],
@@ -199,7 +197,7 @@ fn removing_reordering_or_truncating_events_is_detected() {
     );
 
     let check = |name: &str, entries: Vec<(String, Vec<u8>)>, args: &[&str], expected: &str| {
-        std::fs::write(d.join(name), support::rebuild(&entries)).unwrap();
+        std::fs::write(d.join(name), crate::support::rebuild(&entries)).unwrap();
         let mut all = args.to_vec();
         all.push(name);
         let (code, b) = verify(d, &all);
@@ -229,7 +227,7 @@ fn removing_reordering_or_truncating_events_is_detected() {
     // The last event cut off: a valid prefix, caught only by the recorded head.
     let mut truncated = entries.clone();
     truncated.pop();
-    std::fs::write(d.join("truncated.zip"), support::rebuild(&truncated)).unwrap();
+    std::fs::write(d.join("truncated.zip"), crate::support::rebuild(&truncated)).unwrap();
     let (code, _) = verify(d, &["truncated.zip"]);
     assert_eq!(code, Some(0), "a prefix of a chain is a valid chain");
     check(
@@ -287,15 +285,15 @@ fn openssl_verify(dir: &Path, bundle: &Path, token: &str, root: &Path) -> std::p
     // By hand, as spec/verify-by-hand.sh does: the stamped bytes are the raw
     // signature, base64 in signature.json.
     let bytes = std::fs::read(bundle).unwrap();
-    let entries = support::entries(&bytes);
+    let entries = crate::support::entries(&bytes);
     let env: serde_json::Value =
-        serde_json::from_slice(support::get(&entries, "signature.json")).unwrap();
+        serde_json::from_slice(crate::support::get(&entries, "signature.json")).unwrap();
     use base64::Engine as _;
     let sig = base64::engine::general_purpose::STANDARD
         .decode(env["signatures"][0]["sig"].as_str().unwrap())
         .unwrap();
     std::fs::write(dir.join("sig.bin"), sig).unwrap();
-    std::fs::write(dir.join("token.tsr"), support::get(&entries, token)).unwrap();
+    std::fs::write(dir.join("token.tsr"), crate::support::get(&entries, token)).unwrap();
     std::process::Command::new("openssl")
         .args([
             "ts",
@@ -327,7 +325,7 @@ fn timestamps_from_a_loopback_tsa_verify_offline_and_with_openssl() {
         &chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         &["--tsa", &a.url],
     );
-    let names: Vec<String> = support::entries(&std::fs::read(d.join("b.zip")).unwrap())
+    let names: Vec<String> = crate::support::entries(&std::fs::read(d.join("b.zip")).unwrap())
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -417,14 +415,14 @@ fn a_token_over_other_bytes_or_from_a_non_tsa_certificate_fails() {
         ],
     ));
     // Wrong imprint: a's token put into the other bundle.
-    let a = support::entries(&std::fs::read(d.join("a.zip")).unwrap());
-    let mut other = support::entries(&std::fs::read(d.join("other.zip")).unwrap());
-    support::set(
+    let a = crate::support::entries(&std::fs::read(d.join("a.zip")).unwrap());
+    let mut other = crate::support::entries(&std::fs::read(d.join("other.zip")).unwrap());
+    crate::support::set(
         &mut other,
         "timestamps/signature.1.tsr",
-        support::get(&a, "timestamps/signature.1.tsr").to_vec(),
+        crate::support::get(&a, "timestamps/signature.1.tsr").to_vec(),
     );
-    std::fs::write(d.join("swapped.zip"), support::rebuild(&other)).unwrap();
+    std::fs::write(d.join("swapped.zip"), crate::support::rebuild(&other)).unwrap();
     let root = good.root().to_str().unwrap().to_string();
     let (code, r) = verify(
         d,
@@ -614,7 +612,7 @@ fn a_trust_store_holds_tsa_roots_and_custodians_by_name() {
 fn capture_stamps_its_signature_and_refuses_tsa_without_a_key() {
     let dir = setup();
     let d = dir.path();
-    let site = support::server::start();
+    let site = crate::support::server::start();
     let a = tsa::start(TsaCert::Good);
     let url = format!("{}/article", site.base);
     let o = run(

@@ -4,11 +4,9 @@
 //! rotating fixity check that records every result, `rebuild` recreates the
 //! index from the bundles alone, and concurrent writers lose nothing.
 
-mod support;
-
 use std::path::Path;
 
-use support::cli::*;
+use crate::support::cli::*;
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     provseal().current_dir(dir).args(args).output().unwrap()
@@ -392,9 +390,9 @@ fn catalog_verify_catches_custody_events_cut_off_since_the_last_check() {
     assert_eq!(search(d, &[])[0]["custody_head"], head.trim());
     // Cutting the last event off leaves a valid chain, but not the recorded head.
     let bytes = std::fs::read(&stored).unwrap();
-    let mut entries = support::entries(&bytes);
+    let mut entries = crate::support::entries(&bytes);
     assert_eq!(entries.pop().unwrap().0, "custody/000002.json");
-    std::fs::write(&stored, support::rebuild(&entries)).unwrap();
+    std::fs::write(&stored, crate::support::rebuild(&entries)).unwrap();
     let o = check();
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("E066"), "{}", stdout(&o));

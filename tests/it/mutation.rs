@@ -1,14 +1,12 @@
 //! Mutation test (spec §3.2: one accepted serialisation). For two valid
 //! vector bundles, every single-byte change (each position XOR 0x01) and
 //! every truncation must fail verification, and nothing may panic. The
-//! counts are printed (`cargo test --test mutation -- --nocapture`).
-
-mod support;
+//! counts are printed (`cargo test --test it mutation:: -- --nocapture`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::support::*;
 use provseal::verify::VerifyOptions;
-use support::*;
 
 #[derive(Default, Debug)]
 struct Tally {

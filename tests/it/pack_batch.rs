@@ -1,12 +1,10 @@
 //! `provseal pack --batch JOBS.jsonl`: every job reported in order, bad
 //! jobs never stop the others, outputs identical whatever `-j`.
 
-mod support;
-
 use std::fs;
 
-use support::cli::*;
-use support::repo_path;
+use crate::support::cli::*;
+use crate::support::repo_path;
 
 #[test]
 fn every_job_is_reported_and_a_bad_one_stops_nothing() {

@@ -3,11 +3,9 @@
 //! revoked key fails for what it signed afterwards (E043) and only warns
 //! for what it signed before (W005), and reports name the signer.
 
-mod support;
-
 use std::path::Path;
 
-use support::cli::*;
+use crate::support::cli::*;
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     provseal().current_dir(dir).args(args).output().unwrap()
