@@ -386,11 +386,11 @@ impl Manifest {
                 "the tool's name or version is empty".into(),
             ));
         }
-        if self.article.title.trim().is_empty() {
+        if is_blank(&self.article.title) {
             p.push(invalid("/article/title", "the title is empty".into()));
         }
         for (i, a) in self.article.authors.iter().enumerate() {
-            if a.trim().is_empty() {
+            if is_blank(a) {
                 p.push(invalid(
                     &format!("/article/authors/{i}"),
                     "an author is empty".into(),
@@ -575,7 +575,7 @@ impl Manifest {
                     format!("{:?} is not 64 lower-case hex digits", f.sha256),
                 ));
             }
-            if f.media_type.trim().is_empty() || f.media_type.chars().any(char::is_control) {
+            if is_blank(&f.media_type) || f.media_type.chars().any(char::is_control) {
                 p.push(Finding::new(
                     Code::ManifestInvalid,
                     format!("{MANIFEST_PATH}#/files/{i}/media_type"),
@@ -646,17 +646,18 @@ impl HttpCapture {
                 msg,
             )
         };
-        let urls = std::iter::once(&self.requested_url)
+        let mut urls = std::iter::once(&self.requested_url)
             .chain(self.redirects.iter().map(|r| &r.url))
             .chain(std::iter::once(&self.final_url));
-        if urls.clone().any(|u| !is_http_url(u)) {
+        if urls.any(|u| !is_http_url(u)) {
             p.push(invalid(
                 "",
                 "a URL of the exchange is not an absolute http(s) URL".into(),
             ));
         }
-        let statuses = std::iter::once(self.status).chain(self.redirects.iter().map(|r| r.status));
-        if let Some(bad) = statuses.clone().find(|s| !(100..=599).contains(s)) {
+        let mut statuses =
+            std::iter::once(self.status).chain(self.redirects.iter().map(|r| r.status));
+        if let Some(bad) = statuses.find(|s| !(100..=599).contains(s)) {
             p.push(invalid(
                 "",
                 format!("HTTP status {bad} is outside 100 to 599"),

@@ -67,6 +67,8 @@ pub fn stream_entry<R: Read + Seek>(
 /// Reads `e` whole, within `cap`, and returns it only when every check
 /// passed: for callers that want good bytes or nothing.
 pub fn read_checked<R: Read + Seek>(r: &mut R, e: &Entry, cap: u64) -> io::Result<Option<Vec<u8>>> {
+    // Any finding means no bytes, so the code of an over-cap entry is
+    // never seen.
     let mut findings = Vec::new();
     let data = read_entry(r, e, cap, Code::ContainerUnreadable, &mut findings)?;
     Ok(data.filter(|_| findings.is_empty()).map(|d| d.bytes))

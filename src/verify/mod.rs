@@ -1,6 +1,8 @@
-//! The verification algorithm of spec §8, step by step. Every problem is
-//! collected as a [`Finding`](crate::finding::Finding); nothing stops at the first one unless the
-//! container cannot be read at all.
+//! The verification algorithm of spec §8: one call per step, each in the
+//! file named after it. Every problem is collected as a
+//! [`Finding`](crate::finding::Finding); where a step stops early, and
+//! which findings it reports when several rules break at once, is spec
+//! §8.4's.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -116,7 +118,7 @@ pub fn verify_reader_with_text<R: Read + Seek>(
         )?,
         _ => Default::default(),
     };
-    let appendix_state = appendix.state(&container, &findings);
+    let appendix_state = appendix_step::Appendix::state(&container, &findings);
 
     // Step 6: trust, judged only for an intact signed core. Appendix
     // entries are anyone's to add: their errors fail the bundle but leave

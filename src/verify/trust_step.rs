@@ -108,10 +108,10 @@ fn judge_signer(
         Trust::Keys(keys) => keys,
         Trust::Anyone { .. } => {
             findings.push(Finding::new(
-            Code::SignerNotKnownTrusted,
-            SIGNATURE_PATH,
-            format!("the signature by {} is valid, but no trusted keys were given: this shows integrity, not who vouches for the bundle", info.key_id),
-        ));
+                Code::SignerNotKnownTrusted,
+                SIGNATURE_PATH,
+                format!("the signature by {} is valid, but no trusted keys were given: this shows integrity, not who vouches for the bundle", info.key_id),
+            ));
             return State::IntactUntrusted;
         }
     };
