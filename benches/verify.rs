@@ -11,10 +11,10 @@ use std::io::Cursor;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use provseal::digest::{Sha256Digest, hash_reader};
-use provseal::manifest::CaptureMethod;
+use provseal::format::digest::{Sha256Digest, hash_reader};
+use provseal::format::manifest::CaptureMethod;
+use provseal::format::sign::KeyPair;
 use provseal::pack::{self, Overrides, PackRequest};
-use provseal::sign::KeyPair;
 use provseal::verify::{VerifyOptions, verify_reader};
 
 fn typical_page() -> Vec<u8> {

@@ -8,9 +8,9 @@ use std::io::Cursor;
 
 use chrono::{SubsecRound, Utc};
 use provseal::cite::{self, CiteSource};
-use provseal::manifest::CaptureMethod;
+use provseal::format::manifest::CaptureMethod;
+use provseal::format::sign::KeyPair;
 use provseal::pack::{self, Overrides, PackRequest};
-use provseal::sign::KeyPair;
 use provseal::verify::{self, VerifyOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -6,37 +6,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use similar::{Algorithm, DiffOp};
 
-/// The relation of a repost to the original.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Relation {
-    /// The captured bytes are the same.
-    Identical,
-    /// The words are the same; only markup or layout differs.
-    SameTextDifferentMarkup,
-    /// The repost is the beginning of the original and nothing else.
-    Truncated,
-    /// Mostly the same words, with passages removed, added or changed.
-    Edited,
-    /// Too little in common to call it a copy.
-    Different,
-}
-
-impl Relation {
-    /// The relation's name as printed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Relation::Identical => "identical",
-            Relation::SameTextDifferentMarkup => "same-text-different-markup",
-            Relation::Truncated => "truncated",
-            Relation::Edited => "edited",
-            Relation::Different => "different",
-        }
-    }
-}
+pub use crate::format::manifest::Relation;
 
 /// One differing passage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,7 +10,7 @@
 //! [`verify::verify_path`].
 //!
 //! ```
-//! use provseal::{pack, sign::KeyPair, verify, manifest::CaptureMethod};
+//! use provseal::{pack, verify, format::sign::KeyPair, format::manifest::CaptureMethod};
 //! use chrono::{TimeZone, Utc};
 //!
 //! let key = KeyPair::from_seed(&[42u8; 32]);
@@ -36,31 +36,22 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod appendix;
-pub mod atomic;
-pub mod batch;
+// What `ls src` shows, in layers: each depends only on those above it.
+// The bundle format: rules and types only (spec §3–7, §9).
+pub mod format;
+// Making bundles.
 pub mod capture;
-pub mod catalog;
-pub mod cite;
-pub mod codes;
 pub mod compare;
-pub mod container;
-pub mod custody;
-pub mod digest;
-pub mod display;
 pub mod extract;
-pub mod finding;
-pub mod manifest;
-pub mod normalize;
 pub mod pack;
-pub mod pack_capture;
-pub mod paths;
-pub mod readme_txt;
-pub mod remote;
-pub mod sign;
-pub mod timestamp;
+// Checking bundles, vouching for them, citing them (spec §8, §10).
+pub mod attest;
+pub mod cite;
+pub mod display;
 pub mod trust;
 pub mod verify;
+// Collections of bundles: local folders and S3 buckets.
+pub mod archive;
 
-pub use codes::{Code, Severity};
-pub use finding::Finding;
+pub use format::codes::{Code, Severity};
+pub use format::finding::Finding;

@@ -36,7 +36,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
-use crate::sign::key_id;
+use crate::format::sign::key_id;
 
 /// The trust store format's version.
 pub const TRUST_STORE_VERSION: u32 = 1;
@@ -284,11 +284,12 @@ impl TrustStore {
         for t in form.tsas {
             crate::display::check_clean("tsa name", &t.name)
                 .map_err(TrustStoreError::UnsafeText)?;
-            let mut certs = crate::timestamp::pki::read_certificates(t.certificate.as_bytes())
-                .map_err(|e| TrustStoreError::BadTsa {
-                    tsa: t.name.clone(),
-                    problem: e,
-                })?;
+            let mut certs =
+                crate::format::timestamp::pki::read_certificates(t.certificate.as_bytes())
+                    .map_err(|e| TrustStoreError::BadTsa {
+                        tsa: t.name.clone(),
+                        problem: e,
+                    })?;
             if certs.len() != 1 {
                 return Err(TrustStoreError::BadTsa {
                     tsa: t.name,
@@ -387,7 +388,7 @@ impl TrustStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sign::KeyPair;
+    use crate::format::sign::KeyPair;
     use chrono::TimeZone;
 
     fn t(y: i32) -> DateTime<Utc> {

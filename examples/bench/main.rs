@@ -33,10 +33,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
-use provseal::batch;
-use provseal::manifest::CaptureMethod;
+use provseal::archive::batch;
+use provseal::format::manifest::CaptureMethod;
+use provseal::format::sign::KeyPair;
 use provseal::pack::{self, Overrides, PackRequest};
-use provseal::sign::KeyPair;
 use provseal::verify::VerifyOptions;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

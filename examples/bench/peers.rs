@@ -141,7 +141,7 @@ pub fn bagit(payload: &Path, n: usize) -> Result<Option<(usize, f64)>, Box<dyn s
             let html = fs::read(payload.join(format!("html/{name}.html")))?;
             fs::write(bag.join("data/text.txt"), &text)?;
             fs::write(bag.join("data/page.html"), &html)?;
-            let hex = |b: &[u8]| provseal::digest::Sha256Digest::of(b).to_hex();
+            let hex = |b: &[u8]| provseal::format::digest::Sha256Digest::of(b).to_hex();
             fs::write(
                 bag.join("manifest-sha256.txt"),
                 format!(

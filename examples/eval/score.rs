@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use provseal::extract::Extracted;
 use provseal::extract::dates::normalise_published;
-use provseal::normalize::collapse_ws;
+use provseal::format::normalize::collapse_ws;
 use serde_json::Value;
 
 #[derive(Default)]

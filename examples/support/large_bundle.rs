@@ -7,10 +7,10 @@ use std::io::{self, BufWriter, Read};
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use provseal::container::CanonicalZipWriter;
-use provseal::manifest::*;
-use provseal::readme_txt::README_TXT;
-use provseal::sign::KeyPair;
+use provseal::format::container::CanonicalZipWriter;
+use provseal::format::manifest::*;
+use provseal::format::readme_txt::README_TXT;
+use provseal::format::sign::KeyPair;
 
 /// Deterministic filler: printable lines, so the source is plausible text.
 struct Filler {
@@ -51,14 +51,16 @@ pub fn write(out: &Path, mib: u64) -> io::Result<u64> {
             counter: 0,
         },
     )?;
-    let entry =
-        |path: &str, e: &provseal::container::write::WrittenEntry, media: &str, role| FileEntry {
-            path: path.into(),
-            size: e.summary.len,
-            sha256: e.summary.sha256.to_hex(),
-            media_type: media.into(),
-            role,
-        };
+    let entry = |path: &str,
+                 e: &provseal::format::container::write::WrittenEntry,
+                 media: &str,
+                 role| FileEntry {
+        path: path.into(),
+        size: e.summary.len,
+        sha256: e.summary.sha256.to_hex(),
+        media_type: media.into(),
+        role,
+    };
     let manifest = Manifest {
         format: FORMAT_ID.into(),
         version: FORMAT_VERSION,

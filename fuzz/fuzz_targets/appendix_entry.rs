@@ -4,12 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use provseal::custody::{ChainCursor, check_event};
+use provseal::format::custody::{ChainCursor, check_event};
 
 const BUNDLE_ID: &str = "sha256:c3fa5b56da406595706b642978ead19a0632b02819e3227531c0315d035e7795";
 
 fuzz_target!(|data: &[u8]| {
-    let _ = provseal::timestamp::check_token(data, &[0x55; 64]);
+    let _ = provseal::format::timestamp::check_token(data, &[0x55; 64]);
     let mut cursor = ChainCursor {
         bundle_id: BUNDLE_ID,
         expected_previous: BUNDLE_ID.to_string(),

@@ -9,6 +9,6 @@ use provseal::extract::{InputKind, extract};
 fuzz_target!(|data: &[u8]| {
     for kind in [InputKind::Html, InputKind::Text] {
         let e = extract(kind, data);
-        assert!(provseal::normalize::check_text(e.text.as_bytes()).is_ok());
+        assert!(provseal::format::normalize::check_text(e.text.as_bytes()).is_ok());
     }
 });

@@ -3,10 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use provseal::manifest::Manifest;
+use provseal::format::manifest::Manifest;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = provseal::verify::json_depth(data);
+    let _ = provseal::format::canonical::json_depth(data);
     let (manifest, problems) = Manifest::parse(data);
     if let Some(m) = manifest {
         let canonical = m.to_canonical_bytes();

@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use chrono::{TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
-use provseal::sign::KeyPair;
+use provseal::format::sign::KeyPair;
 use provseal::verify::{Trust, VerifyOptions, verify_reader};
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 use chrono::SecondsFormat;
 
 use super::{Exchange, Fetched};
-use crate::digest::{Sha256Digest, hex_lower};
+use crate::format::digest::{Sha256Digest, hex_lower};
 
 /// Headers that describe the transfer, not the payload: the body is stored
 /// without chunking, so a reader must not try to de-chunk it. They are kept

@@ -17,13 +17,15 @@ mod robust;
 mod styles;
 mod tex;
 mod title_case;
+mod verified;
 
 use std::fmt::Write as _;
 use std::str::FromStr;
 
 pub use csl::csl_json;
+pub use verified::{NotCited, Style, from_report};
 
-use crate::manifest::{FileRole, Manifest, UrlRole};
+use crate::format::manifest::{FileRole, Manifest, UrlRole};
 
 /// Archive name recorded in CSL-JSON `archive` and RIS `DB` by default.
 pub const DEFAULT_ARCHIVE: &str = "provseal evidence bundle";
@@ -158,6 +160,9 @@ pub enum Markup {
 }
 
 /// What a citation is made from: the verified manifest and its bundle id.
+/// Get one from a verification report with [`from_report`], which refuses
+/// a report that did not pass; building one by hand from a manifest is for
+/// rendering a manifest already known to be good.
 #[derive(Debug, Clone, Copy)]
 pub struct CiteSource<'a> {
     /// The verified manifest.

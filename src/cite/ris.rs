@@ -5,7 +5,7 @@ use super::CiteSource;
 use super::names::{is_corporate, split_name};
 
 fn ris_line(out: &mut String, tag: &str, value: &str) {
-    let one_line = crate::normalize::collapse_ws(value);
+    let one_line = crate::format::normalize::collapse_ws(value);
     if !one_line.is_empty() {
         out.push_str(&format!("{tag}  - {one_line}\r\n"));
     }

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use super::verify_out::FailOn;
-
 /// Preserve news reports as signed, verifiable evidence bundles.
 #[derive(Debug, Parser)]
 #[command(name = "provseal", version, about, long_about = None)]
@@ -378,10 +376,10 @@ pub struct VerifyArgs {
     /// Verify only shard I of N (1-based); the N jobs together cover every
     /// bundle exactly once.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<provseal::batch::Shard>,
+    pub shard: Option<provseal::archive::batch::Shard>,
     /// Which findings fail the run.
     #[arg(long, value_enum, default_value = "error")]
-    pub fail_on: FailOn,
+    pub fail_on: FailOnArg,
     /// Print only the totals.
     #[arg(long)]
     pub summary: bool,
@@ -617,4 +615,23 @@ pub struct CatalogSearchArgs {
     /// Print JSON (an array of records).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--fail-on`: which findings fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOnArg {
+    /// Errors (and bundles that are unsigned or untrusted when that was
+    /// not accepted): the verifier's own verdict.
+    Error,
+    /// Warnings as well.
+    Warning,
+}
+
+impl From<FailOnArg> for provseal::verify::FailOn {
+    fn from(a: FailOnArg) -> Self {
+        match a {
+            FailOnArg::Error => Self::Error,
+            FailOnArg::Warning => Self::Warning,
+        }
+    }
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{SecondsFormat, Utc};
-use provseal::batch::{self, Candidate, Gate};
-use provseal::catalog::{self, Added, Catalog, Check, Query, Record, layout};
+use provseal::archive::batch::{self, Candidate, Gate};
+use provseal::archive::catalog::{self, Added, Catalog, Check, Query, Record, layout};
 use provseal::pack;
 use provseal::verify::{self, State, VerifyOptions};
 use serde_json::json;

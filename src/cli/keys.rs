@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use provseal::digest::Sha256Digest;
-use provseal::sign::{self, KeyPair};
+use provseal::format::digest::Sha256Digest;
+use provseal::format::sign::{self, KeyPair};
 use zeroize::Zeroizing;
 
 use super::args::KeyCommand;

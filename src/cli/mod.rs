@@ -28,9 +28,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use provseal::manifest::{CaptureMethod, FileRole};
+use provseal::format::manifest::{CaptureMethod, FileRole};
+use provseal::format::sign::{self, KeyPair};
 use provseal::pack::{self, Overrides, PackRequest};
-use provseal::sign::{self, KeyPair};
 use provseal::verify::{self, Trust, VerifyOptions};
 
 use args::{
@@ -58,7 +58,7 @@ pub(crate) fn report_stale_partials(out: &Path) {
     if remote_io::is_remote(out) {
         return;
     }
-    for p in provseal::atomic::remove_stale_partials_beside(out) {
+    for p in provseal::archive::atomic::remove_stale_partials_beside(out) {
         say!("removed {}, left by an interrupted run", p.display());
     }
 }
@@ -287,7 +287,7 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
         also.push(provseal::capture::fetch(url, &opts, &clock).map_err(|e| e.to_string())?);
     }
     let captured_at = fetched.last().retrieved_at;
-    let mut packed = provseal::pack_capture::pack_captures(
+    let mut packed = provseal::pack::fetched::pack_captures(
         &fetched,
         &also,
         &a.meta.into_overrides(),
@@ -309,7 +309,7 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     for p in &t.tsa_root {
         let bytes = fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
         opts.tsa_roots.extend(
-            provseal::timestamp::pki::read_certificates(&bytes)
+            provseal::format::timestamp::pki::read_certificates(&bytes)
                 .map_err(|e| format!("{}: not a certificate: {e}", p.display()))?,
         );
     }
@@ -354,7 +354,7 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
         ) else {
             eprint!(
                 "{}",
-                verify_out::human_block(path, &report, false, verify_out::FailOn::Error)
+                verify_out::human_block(path, &report, false, provseal::verify::FailOn::Error)
             );
             say!(
                 "provseal: {}: not compared: the bundle did not verify",
@@ -369,7 +369,7 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
             .map_err(|_| format!("{}: the article text is not UTF-8", path.display()))?;
         sides.push((m, id, text));
     }
-    let source = |m: &provseal::manifest::Manifest| {
+    let source = |m: &provseal::format::manifest::Manifest| {
         m.file_with_role(FileRole::Source).map(|f| f.sha256.clone())
     };
     let same_bytes = source(&sides[0].0).is_some() && source(&sides[0].0) == source(&sides[1].0);

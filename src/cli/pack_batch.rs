@@ -9,11 +9,11 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use provseal::batch::for_each_in_order;
+use provseal::archive::batch::for_each_in_order;
 use provseal::display;
-use provseal::manifest::CaptureMethod;
+use provseal::format::manifest::CaptureMethod;
+use provseal::format::sign::KeyPair;
 use provseal::pack::{self, Overrides, PackRequest};
-use provseal::sign::KeyPair;
 use serde::Deserialize;
 
 use super::args::PackArgs;

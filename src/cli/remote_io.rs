@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use provseal::batch::{self, Candidate, Checked, Discovery, Gate};
-use provseal::remote::{RemoteError, S3, S3Config, S3Uri};
+use provseal::archive::batch::{self, Candidate, Checked, Discovery, Gate};
+use provseal::archive::remote::{RemoteError, S3, S3Config, S3Uri};
 use provseal::verify::{Report, Verified, VerifyOptions};
 
 static CONFIG: OnceLock<S3Config> = OnceLock::new();
@@ -36,7 +36,11 @@ fn fetching() -> &'static Gate {
 }
 
 /// Fetches an object for verification within `--s3-requests`.
-pub fn fetch(s3: &S3, uri: &S3Uri, size: u64) -> Result<provseal::remote::Fetched, String> {
+pub fn fetch(
+    s3: &S3,
+    uri: &S3Uri,
+    size: u64,
+) -> Result<provseal::archive::remote::Fetched, String> {
     fetching()
         .run(|| s3.fetch(uri, size))
         .map_err(|e| e.to_string())
@@ -170,7 +174,7 @@ pub fn verify_one(p: &Path, opts: &VerifyOptions) -> Result<Report, String> {
 pub fn exists(p: &Path) -> Result<bool, String> {
     match uri_of(p) {
         None if is_remote(p) => Err(bad(p)),
-        None => Ok(provseal::atomic::name_taken(p)),
+        None => Ok(provseal::archive::atomic::name_taken(p)),
         Some(uri) => client()?.exists(&uri).map_err(|e| e.to_string()),
     }
 }

@@ -123,7 +123,7 @@ pub fn inspect(path: &std::path::Path, r: &Report) -> String {
     out
 }
 
-fn inspect_manifest(m: &provseal::manifest::Manifest, out: &mut String) {
+fn inspect_manifest(m: &provseal::format::manifest::Manifest, out: &mut String) {
     let a = &m.article;
     writeln!(out, "  title       {}", shown(&a.title)).ok();
     let opt = |label: &str, v: &Option<String>, out: &mut String| {
@@ -314,7 +314,7 @@ pub fn comparison(
 
 /// One line for a repost's relation: `prefix`, the repost's URL, then
 /// [`relation_line`].
-pub(super) fn relation_row(prefix: &str, r: &provseal::manifest::RepostRelation) -> String {
+pub(super) fn relation_row(prefix: &str, r: &provseal::format::manifest::RepostRelation) -> String {
     format!(
         "{prefix}{}: {}\n",
         display::url_with_note(&r.repost_url),
@@ -322,7 +322,7 @@ pub(super) fn relation_row(prefix: &str, r: &provseal::manifest::RepostRelation)
     )
 }
 
-fn relation_line(r: &provseal::manifest::RepostRelation) -> String {
+fn relation_line(r: &provseal::format::manifest::RepostRelation) -> String {
     format!(
         "{} relative to the original {} (similarity {:.1}%; {} and {} words)",
         r.relation.as_str(),

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use provseal::appendix::{self, AppendixName};
-use provseal::atomic;
-use provseal::custody::{self, Action};
+use provseal::archive::atomic;
+use provseal::format::appendix::{self, AppendixName};
+use provseal::format::custody::Action;
 
 use super::args::{ActionArg, AttestArgs, TsaArgs};
 use super::{CliResult, emit, keys};
@@ -34,7 +34,7 @@ pub fn tokens(
                 appendix::MAX_TOKENS
             ));
         }
-        match provseal::timestamp::request_token(
+        match provseal::format::timestamp::request_token(
             url,
             signature,
             Duration::from_secs(t.tsa_timeout.max(1)),
@@ -144,8 +144,15 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
     let file = open_locked(&a.bundle).map_err(at)?;
     let len = file.metadata().map_err(at)?.len();
     let mut src = BufReader::with_capacity(1 << 20, file);
-    let event = custody::prepare_event(&mut src, len, &key, action(a.action), a.note.clone(), time)
-        .map_err(|e| format!("{}: {e}", a.bundle.display()))?;
+    let event = provseal::attest::prepare_event(
+        &mut src,
+        len,
+        &key,
+        action(a.action),
+        a.note.clone(),
+        time,
+    )
+    .map_err(|e| format!("{}: {e}", a.bundle.display()))?;
     let mut additions = vec![(AppendixName::Event(event.sequence), event.bytes.clone())];
     additions.extend(tokens(&a.tsa, &event.signature, Some(event.sequence), 0)?);
     atomic::write_with_mode(out, a.out.is_none() || a.force, mode, |f| {

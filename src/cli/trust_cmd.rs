@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use provseal::display::{self, shown};
-use provseal::sign;
+use provseal::format::sign;
 use provseal::trust::{TrustStore, TrustedKey, TrustedSigner, TrustedTsa};
 
 use super::args::TrustCommand;
@@ -108,7 +108,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             let mut s = load_or_new(&store)?;
             let bytes = std::fs::read(&certificate)
                 .map_err(|e| format!("{}: {e}", certificate.display()))?;
-            let certs = provseal::timestamp::pki::read_certificates(&bytes)
+            let certs = provseal::format::timestamp::pki::read_certificates(&bytes)
                 .map_err(|e| format!("{}: not a certificate: {e}", certificate.display()))?;
             let [root] = certs.as_slice() else {
                 return Err(format!(
@@ -124,7 +124,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                     t.name
                 ));
             }
-            let subject = provseal::timestamp::pki::subject(root);
+            let subject = provseal::format::timestamp::pki::subject(root);
             s.tsas.push(TrustedTsa {
                 name: name.clone(),
                 root: root.clone(),
@@ -160,11 +160,11 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                 }
             }
             for t in &s.tsas {
-                let (from, to) = provseal::timestamp::pki::validity(&t.root);
+                let (from, to) = provseal::format::timestamp::pki::validity(&t.root);
                 out.push_str(&format!(
                     "TSA {}\n  root {}  valid {} to {}\n",
                     shown(&t.name),
-                    shown(&provseal::timestamp::pki::subject(&t.root)),
+                    shown(&provseal::format::timestamp::pki::subject(&t.root)),
                     from.to_rfc3339(),
                     to.to_rfc3339()
                 ));

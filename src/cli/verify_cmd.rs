@@ -8,13 +8,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use provseal::batch::{Candidate, Checked};
+use provseal::archive::batch::{Candidate, Checked};
 use provseal::cite::{self, Format};
 use provseal::verify::{self, VerifyOptions};
 use serde_json::{Value, json};
 
 use super::args::{ColorChoice, OutputFormat, VerifyArgs};
-use super::verify_out::{self, FailOn, Totals};
+use provseal::verify::FailOn;
+
+use super::verify_out::{self, Totals};
 use super::{CliResult, citing, emit, verify_options};
 
 /// A bundle read from standard input is held in memory, so it is capped.
@@ -27,7 +29,7 @@ struct Sink<'a> {
     summary_only: bool,
     color: bool,
     cite: Option<Format>,
-    style: &'a citing::Style,
+    style: &'a cite::Style,
     progress: Option<ProgressBar>,
     totals: Totals,
     /// `json`: the bundle objects; `junit`: the test cases.
@@ -73,23 +75,23 @@ impl Sink<'_> {
             if !self.summary_only {
                 self.err(&verify_out::human_block(path, r, false, self.fail_on));
             }
-            match citing::source(r, self.style) {
-                Some(src) if f == Format::CslJson => {
+            match cite::from_report(r, self.style) {
+                Ok(src) if f == Format::CslJson => {
                     if let Value::Array(mut a) = cite::csl_json(&src) {
                         self.csl_items.append(&mut a);
                     }
                 }
-                Some(src) => {
+                Ok(src) => {
                     let text = cite::render(f, &src, self.style.markup);
                     let sep = if self.totals.passed > 1 { "\n" } else { "" };
                     self.out(&format!("{sep}{text}"));
                 }
-                None => self.err(&format!(
+                Err(why) => self.err(&format!(
                     "{}\n",
                     provseal::display::inline(&format!(
                         "provseal: {}: not cited: {}",
                         path.display(),
-                        citing::not_cited_reason(r)
+                        why
                     ))
                 )),
             }
@@ -283,7 +285,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
     let show_progress = !a.quiet && io::stderr().is_terminal() && !found.bundles.is_empty();
     let mut sink = Sink {
         format,
-        fail_on: a.fail_on,
+        fail_on: a.fail_on.into(),
         summary_only: a.summary,
         color: format == OutputFormat::Human && wants_color(a.color),
         cite,

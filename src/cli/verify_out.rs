@@ -8,38 +8,11 @@ use std::path::Path;
 use provseal::Severity;
 use provseal::cite::{self, Format, Markup};
 use provseal::display::{self, shown};
-use provseal::verify::{Report, State};
+use provseal::verify::{FailOn, Report, State};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::citing;
 use super::render;
-
-/// Which findings fail a bundle in this run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Errors (and bundles that are unsigned or untrusted when that was
-    /// not accepted): the verifier's own verdict.
-    Error,
-    /// Warnings as well.
-    Warning,
-}
-
-impl FailOn {
-    pub fn name(self) -> &'static str {
-        match self {
-            FailOn::Error => "error",
-            FailOn::Warning => "warning",
-        }
-    }
-
-    /// Whether the bundle fails the run.
-    pub fn fails(self, r: &Report) -> bool {
-        !r.passed
-            || (self == FailOn::Warning
-                && r.findings.iter().any(|f| f.severity == Severity::Warning))
-    }
-}
 
 /// The verdict line: the library's, which agrees with the state and with
 /// `passed`; under `--fail-on warning` a bundle that passed with warnings
@@ -137,12 +110,8 @@ pub fn human_block(path: &Path, r: &Report, color: bool, fail_on: FailOn) -> Str
         )
         .ok();
     }
-    let style = citing::Style {
-        archive: cite::DEFAULT_ARCHIVE.into(),
-        public_url: None,
-        markup: Markup::Plain,
-    };
-    if let Some(src) = citing::source(r, &style) {
+    let style = cite::Style::default();
+    if let Ok(src) = cite::from_report(r, &style) {
         let text = cite::render(Format::Text, &src, Markup::Plain);
         writeln!(out, "  cite as    {}", shown(text.trim_end())).ok();
     }
@@ -186,13 +155,13 @@ pub fn bundle_json(
     path: &Path,
     report: &Report,
     cite: Option<Format>,
-    style: &citing::Style,
+    style: &cite::Style,
 ) -> Value {
-    let src = citing::source(report, style);
+    let src = cite::from_report(report, style);
     let b = JsonBundle {
         path: path.display().to_string(),
         report,
-        citation: src.as_ref().map(|src| {
+        citation: src.as_ref().ok().map(|src| {
             let mut c = json!({
                 "text": cite::render(Format::Text, src, Markup::Plain).trim_end(),
                 "csl_json": cite::csl_json(src),
@@ -203,7 +172,10 @@ pub fn bundle_json(
             }
             c
         }),
-        not_cited: (cite.is_some() && src.is_none()).then(|| citing::not_cited_reason(report)),
+        not_cited: match (cite, &src) {
+            (Some(_), Err(why)) => Some(why.to_string()),
+            _ => None,
+        },
     };
     serde_json::to_value(b).expect("reports serialise")
 }

@@ -6,7 +6,7 @@
 use scraper::{ElementRef, Html, Node};
 
 use super::sel;
-use crate::normalize::{collapse_ws, normalise_text};
+use crate::format::normalize::{collapse_ws, normalise_text};
 
 /// The article body as the `trafilatura` crate finds it (boilerplate such as
 /// navigation, share bars, related links and comments removed), without the

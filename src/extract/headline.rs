@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use scraper::{ElementRef, Html, Node};
 
 use super::sel;
-use crate::normalize::collapse_ws;
+use crate::format::normalize::collapse_ws;
 
 /// How much a heading must share with a declared title to be taken for the
 /// same headline: half of their words, by the Dice coefficient.

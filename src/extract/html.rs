@@ -10,7 +10,7 @@ use super::headline::{self, strip_site_suffix};
 use super::sel;
 use super::text::split_authors;
 use super::{Extracted, non_empty};
-use crate::normalize::{collapse_ws, decode};
+use crate::format::normalize::{collapse_ws, decode};
 
 /// Finds `<meta charset>` or `http-equiv` content-type in the first bytes.
 pub fn sniff_charset(bytes: &[u8]) -> Option<String> {
@@ -242,7 +242,7 @@ pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted 
         .select(&sel(r#"link[rel="canonical"]"#))
         .find_map(|l| non_empty(l.value().attr("href").map(str::to_string)))
         .or_else(|| meta(&doc, &["og:url"]))
-        .filter(|u| crate::manifest::is_http_url(u));
+        .filter(|u| crate::format::manifest::is_http_url(u));
 
     let language = doc
         .select(&sel("html"))

@@ -130,11 +130,11 @@ impl Extracted {
     pub fn without_unsafe_characters(self) -> Extracted {
         use crate::display::{has_unsafe, strip_unsafe, strip_unsafe_text};
         let clean = |v: Option<String>| {
-            v.map(|s| crate::normalize::collapse_ws(&strip_unsafe(&s)))
+            v.map(|s| crate::format::normalize::collapse_ws(&strip_unsafe(&s)))
                 .filter(|s| !s.is_empty())
         };
         let text = if self.text.split('\n').any(has_unsafe) {
-            crate::normalize::normalise_text(&strip_unsafe_text(&self.text))
+            crate::format::normalize::normalise_text(&strip_unsafe_text(&self.text))
         } else {
             self.text
         };
@@ -163,7 +163,7 @@ impl Extracted {
 /// Drops values that are empty after trimming; decodes character
 /// references left in metadata by pages that escape twice ("&amp;#8222;").
 pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|v| crate::normalize::collapse_ws(&decode_leftover_entities(&v)))
+    s.map(|v| crate::format::normalize::collapse_ws(&decode_leftover_entities(&v)))
         .filter(|v| !v.is_empty())
 }
 

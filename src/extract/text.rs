@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Extracted, non_empty};
-use crate::normalize::{collapse_ws, decode, normalise_text};
+use crate::format::normalize::{collapse_ws, decode, normalise_text};
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:date|published|posted|updated|dated)\s*:\s*(.+)$").expect("static regex")

@@ -8,14 +8,14 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
 use super::{AppendixState, CLOCK_SKEW, VerifyOptions, is_appendix_finding};
-use crate::appendix::{self, AppendixName};
-use crate::codes::Code;
-use crate::codes::Severity;
-use crate::container::{Container, read_entry};
-use crate::custody::{ChainCursor, EventInfo, check_event};
-use crate::finding::Finding;
-use crate::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
-use crate::timestamp::{Stamp, Token, TokenProblem, check_token};
+use crate::format::appendix::{self, AppendixName};
+use crate::format::codes::Code;
+use crate::format::codes::Severity;
+use crate::format::container::{Container, read_entry};
+use crate::format::custody::{ChainCursor, EventInfo, check_event};
+use crate::format::finding::Finding;
+use crate::format::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
+use crate::format::timestamp::{Stamp, Token, TokenProblem, check_token};
 
 /// A custody event with what step 6 needs to judge its actor.
 pub(super) type JudgedEvent = (EventInfo, Option<VerifyingKey>, Option<DateTime<Utc>>);

@@ -3,8 +3,8 @@
 use std::io::{self, Read, Seek};
 
 use super::VerifyOptions;
-use crate::container::{Container, read_container};
-use crate::finding::Finding;
+use crate::format::container::{Container, read_container};
+use crate::format::finding::Finding;
 
 /// Step 1: parses the central directory and local headers against the
 /// canonical layout (§3). `Err` holds the findings that end verification

@@ -3,12 +3,12 @@
 
 use std::io::{self, Read, Seek};
 
-use crate::codes::Code;
-use crate::container::layout::Limits;
-use crate::container::{Container, read_entry, stream_entry};
-use crate::finding::Finding;
-use crate::manifest::Manifest;
-use crate::normalize::check_text;
+use crate::format::codes::Code;
+use crate::format::container::layout::Limits;
+use crate::format::container::{Container, read_entry, stream_entry};
+use crate::format::finding::Finding;
+use crate::format::manifest::Manifest;
+use crate::format::normalize::check_text;
 
 /// Step 3: streams each listed entry once through SHA-256 and CRC-32.
 /// Returns the main article text as it was read, for the caller to hand
@@ -76,7 +76,7 @@ pub(super) fn check<R: Read + Seek>(
                             format!("the article text {why}"),
                         ));
                     }
-                    if f.role == crate::manifest::FileRole::Text && matches {
+                    if f.role == crate::format::manifest::FileRole::Text && matches {
                         article = Some(t);
                     }
                 }

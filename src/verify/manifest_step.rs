@@ -4,10 +4,11 @@
 use std::io::{self, Read, Seek};
 
 use super::VerifyOptions;
-use crate::codes::Code;
-use crate::container::{Container, read_entry};
-use crate::finding::Finding;
-use crate::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
+use crate::format::canonical::json_depth;
+use crate::format::codes::Code;
+use crate::format::container::{Container, read_entry};
+use crate::format::finding::Finding;
+use crate::format::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
 
 /// What step 2 read.
 #[derive(Default)]
@@ -83,7 +84,7 @@ fn check_entry_set(container: &Container, m: &Manifest, findings: &mut Vec<Findi
     }
     // The appendix follows, in the order found: its own order is step 5's
     // to judge (E060).
-    let appendix = crate::appendix::entries(container);
+    let appendix = crate::format::appendix::entries(container);
     expected.extend(appendix.iter().map(|(_, e)| e.name.as_str()));
     for f in &m.files {
         if container.entry(&f.path).is_none() {
@@ -114,32 +115,4 @@ fn check_entry_set(container: &Container, m: &Manifest, findings: &mut Vec<Findi
             format!("entries are in the order {actual:?}; the canonical order is {expected:?}"),
         ));
     }
-}
-
-/// The deepest nesting of JSON arrays and objects, counted without parsing
-/// (brackets inside strings do not count), so that a hostile manifest is
-/// refused before a recursive parser sees it.
-pub fn json_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
 }

@@ -1,6 +1,6 @@
 //! The verification algorithm of spec §8: one call per step, each in the
 //! file named after it. Every problem is collected as a
-//! [`Finding`](crate::finding::Finding); where a step stops early, and
+//! [`Finding`](crate::format::finding::Finding); where a step stops early, and
 //! which findings it reports when several rules break at once, is spec
 //! §8.4's.
 
@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::codes::Severity;
+use crate::format::codes::Severity;
 
 mod appendix_step;
 mod container_step;
@@ -21,9 +21,8 @@ mod signature_step;
 mod trust_step;
 mod verdict;
 
-pub use manifest_step::json_depth;
 pub use options::{CLOCK_SKEW, Trust, VerifyOptions};
-pub use report::{AppendixState, Report, SignerInfo, State, Verified};
+pub use report::{AppendixState, FailOn, Report, SignerInfo, State, Verified};
 pub use verdict::{Failure, is_appendix_finding};
 
 /// Opens and verifies a bundle file. `Err` only for I/O failures of the

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::VerifyingKey;
 
-use crate::container::layout::Limits;
+use crate::format::container::layout::Limits;
 use crate::trust::TrustStore;
 
 /// How far in the future a capture time may be before W002: clocks differ.

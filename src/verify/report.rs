@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use crate::finding::Finding;
-use crate::manifest::Manifest;
+use crate::format::codes::Severity;
+use crate::format::finding::Finding;
+use crate::format::manifest::Manifest;
 
 /// The overall result (spec §8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -90,12 +91,12 @@ pub struct Report {
     /// for when `state` is not `invalid`.
     pub manifest: Option<Manifest>,
     /// The custody events (spec §6.4), in chain order: the timeline.
-    pub custody: Vec<crate::custody::EventInfo>,
+    pub custody: Vec<crate::format::custody::EventInfo>,
     /// `sha256:` of the last custody event's entry: what a custodian records
     /// outside the bundle so that truncating the chain is detectable.
     pub custody_head: Option<String>,
     /// The RFC 3161 timestamp tokens (spec §6.5), in appendix order.
-    pub timestamps: Vec<crate::timestamp::Stamp>,
+    pub timestamps: Vec<crate::format::timestamp::Stamp>,
     /// Whether the appendix checked out, apart from the signed core.
     pub appendix: AppendixState,
 }
@@ -135,4 +136,34 @@ pub struct Verified {
     pub report: Report,
     /// The checked article text.
     pub text: Option<Vec<u8>>,
+}
+
+/// Which findings fail a bundle in a run: a caller's policy over the
+/// verifier's verdict, which a nightly job may make stricter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FailOn {
+    /// Errors (and bundles that are unsigned or untrusted when that was
+    /// not accepted): the verifier's own verdict, [`Report::passed`].
+    #[default]
+    Error,
+    /// Warnings as well.
+    Warning,
+}
+
+impl FailOn {
+    /// The policy's name, as `--fail-on` spells it and spec §10 records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+        }
+    }
+
+    /// Whether the bundle fails the run.
+    pub fn fails(self, r: &Report) -> bool {
+        !r.passed
+            || (self == FailOn::Warning
+                && r.findings.iter().any(|f| f.severity == Severity::Warning))
+    }
 }

@@ -7,11 +7,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
 
 use super::CLOCK_SKEW;
-use crate::codes::Code;
-use crate::custody::EventInfo;
 use crate::display;
-use crate::finding::Finding;
-use crate::manifest::{MANIFEST_PATH, Manifest};
+use crate::format::codes::Code;
+use crate::format::custody::EventInfo;
+use crate::format::finding::Finding;
+use crate::format::manifest::{MANIFEST_PATH, Manifest};
 
 /// Step 7 for the manifest.
 pub(super) fn check_manifest(m: &Manifest, now: DateTime<Utc>, findings: &mut Vec<Finding>) {
@@ -28,7 +28,7 @@ pub(super) fn check_manifest(m: &Manifest, now: DateTime<Utc>, findings: &mut Ve
 pub(super) fn check_events(events: &[EventInfo], now: DateTime<Utc>, findings: &mut Vec<Finding>) {
     for e in events {
         if let Some(time) = &e.time
-            && let Some(t) = crate::custody::parse_time(time)
+            && let Some(t) = crate::format::custody::parse_time(time)
             && t > now + CLOCK_SKEW
         {
             findings.push(Finding::new(

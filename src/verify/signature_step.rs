@@ -7,11 +7,11 @@ use std::io::{self, Read, Seek};
 use ed25519_dalek::VerifyingKey;
 
 use super::{SignerInfo, VerifyOptions};
-use crate::codes::Code;
-use crate::container::{Container, read_entry};
-use crate::finding::Finding;
-use crate::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
-use crate::sign::{SignatureProblem, signer_key, verify_envelope};
+use crate::format::codes::Code;
+use crate::format::container::{Container, read_entry};
+use crate::format::finding::Finding;
+use crate::format::manifest::{MANIFEST_PATH, Manifest, SIGNATURE_PATH};
+use crate::format::sign::{SignatureProblem, signer_key, verify_envelope};
 
 /// What step 4 established.
 #[derive(Default)]

@@ -8,12 +8,12 @@ use ed25519_dalek::VerifyingKey;
 use super::appendix_step::Appendix;
 use super::signature_step::Signed;
 use super::{SignerInfo, State, Trust, VerifyOptions};
-use crate::codes::Code;
-use crate::custody::EventInfo;
-use crate::finding::Finding;
-use crate::manifest::{Manifest, SIGNATURE_PATH};
-use crate::sign::key_id;
-use crate::timestamp::Stamp;
+use crate::format::codes::Code;
+use crate::format::custody::EventInfo;
+use crate::format::finding::Finding;
+use crate::format::manifest::{Manifest, SIGNATURE_PATH};
+use crate::format::sign::key_id;
+use crate::format::timestamp::Stamp;
 use crate::trust::Standing;
 
 /// What step 6 decided.
@@ -310,7 +310,10 @@ fn judge_by_store(
 /// genTime: a TSA certificate that expired since still vouches for tokens
 /// it made while valid. Without roots, W008 says the time is unvouched.
 fn judge_timestamps(
-    stamps: &mut [(crate::timestamp::Stamp, Option<crate::timestamp::Token>)],
+    stamps: &mut [(
+        crate::format::timestamp::Stamp,
+        Option<crate::format::timestamp::Token>,
+    )],
     opts: &VerifyOptions,
     findings: &mut Vec<Finding>,
 ) {
@@ -329,7 +332,7 @@ fn judge_timestamps(
             ));
             continue;
         }
-        match crate::timestamp::pki::path_to_root(
+        match crate::format::timestamp::pki::path_to_root(
             &token.signer,
             &token.certificates,
             &opts.tsa_roots,

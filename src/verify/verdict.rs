@@ -3,9 +3,9 @@
 //! bundle forged when only trust policy or an appended entry failed it.
 
 use super::{AppendixState, Report, State};
-use crate::appendix::AppendixName;
-use crate::codes::{Code, Severity};
-use crate::finding::Finding;
+use crate::format::appendix::AppendixName;
+use crate::format::codes::{Code, Severity};
+use crate::format::finding::Finding;
 
 /// Whether a finding is about the appendix rather than the signed core: a
 /// code of §6.4 or §6.5, or a CRC-32 mismatch of an appendix entry.

@@ -36,7 +36,7 @@ fn capture_ok(dir: &Path, url: &str, extra: &[&str]) {
     );
 }
 
-fn manifest_of(dir: &Path) -> provseal::manifest::Manifest {
+fn manifest_of(dir: &Path) -> provseal::format::manifest::Manifest {
     let bytes = fs::read(dir.join("out.zip")).unwrap();
     let r = verify_bytes(&bytes, &options(&[], true));
     assert!(r.passed, "{:#?}", r.findings);
@@ -63,7 +63,10 @@ fn a_page_is_captured_with_its_exchange_and_verifies() {
         String::from_utf8_lossy(&out.stderr)
     );
     let m = manifest_of(dir.path());
-    assert_eq!(m.capture.method, provseal::manifest::CaptureMethod::Http);
+    assert_eq!(
+        m.capture.method,
+        provseal::format::manifest::CaptureMethod::Http
+    );
     let http = m.capture.http.as_ref().unwrap();
     assert_eq!(
         (
@@ -136,7 +139,7 @@ fn redirects_are_followed_and_recorded_and_a_given_original_makes_a_repost() {
     assert_eq!(http.final_url, format!("{}/article", s.base));
     assert_eq!(m.original_url(), Some("https://news.example.org/pier"));
     assert_eq!(
-        m.url_of(provseal::manifest::UrlRole::Repost)
+        m.url_of(provseal::format::manifest::UrlRole::Repost)
             .collect::<Vec<_>>(),
         vec![url.as_str()]
     );
@@ -194,7 +197,7 @@ fn a_plain_text_repost_keeps_working_over_http() {
     assert_eq!(m.article.title, "Pier reopens after repairs");
     assert_eq!(m.original_url(), Some("http://news.example.org/pier"));
     assert_eq!(
-        m.url_of(provseal::manifest::UrlRole::Repost)
+        m.url_of(provseal::format::manifest::UrlRole::Repost)
             .collect::<Vec<_>>(),
         vec![url.as_str()]
     );
@@ -321,13 +324,16 @@ fn a_repost_captured_with_its_original_records_the_relation() {
     let m = manifest_of(dir.path());
     assert_eq!(m.original_url(), Some(original.as_str()));
     assert_eq!(
-        m.url_of(provseal::manifest::UrlRole::Repost)
+        m.url_of(provseal::format::manifest::UrlRole::Repost)
             .collect::<Vec<_>>(),
         vec![repost.as_str()]
     );
     assert_eq!(m.copies.len(), 1);
     assert_eq!(m.copies[0].url, original);
-    assert_eq!(m.copies[0].role, provseal::manifest::UrlRole::Original);
+    assert_eq!(
+        m.copies[0].role,
+        provseal::format::manifest::UrlRole::Original
+    );
     let r = &m.relations[0];
     assert_eq!(
         (r.original_url.as_str(), r.repost_url.as_str()),

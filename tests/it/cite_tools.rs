@@ -288,8 +288,8 @@ fn hostile_string() -> impl proptest::strategy::Strategy<Value = String> {
 fn other_formats(
     dir: &Path,
     case: usize,
-    hostile: &provseal::manifest::Manifest,
-    plain: &provseal::manifest::Manifest,
+    hostile: &provseal::format::manifest::Manifest,
+    plain: &provseal::format::manifest::Manifest,
     id: &str,
     files: &mut Vec<PathBuf>,
 ) {
@@ -393,7 +393,8 @@ fn no_value_can_end_its_field_or_start_another_in_bibtex_or_biblatex() {
             m.article.authors = authors.iter().map(|a| f(a)).collect();
             m
         };
-        let id = provseal::digest::Sha256Digest::of(format!("case {i}").as_bytes()).to_prefixed();
+        let id = provseal::format::digest::Sha256Digest::of(format!("case {i}").as_bytes())
+            .to_prefixed();
         for (manifest, out) in [
             (with(&|s: &str| s.to_string()), &mut hostile),
             (with(&|_: &str| "Word".to_string()), &mut plain),

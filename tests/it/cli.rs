@@ -101,7 +101,7 @@ fn the_seed_packs_with_its_metadata_and_verifies() {
         Some("http://english.dailynk.com/english/read.php?num=15210&cataId=nk01500")
     );
     assert_eq!(
-        m.url_of(provseal::manifest::UrlRole::Repost)
+        m.url_of(provseal::format::manifest::UrlRole::Repost)
             .collect::<Vec<_>>(),
         vec!["https://portal.example.net/news/15210"]
     );
@@ -214,7 +214,7 @@ fn changing_any_byte_of_a_content_file_exits_1_with_a_hash_code() {
     let (dir, key) = setup();
     pack_ok(dir.path(), &key, &example(), "a.zip", &[]);
     let bytes = fs::read(dir.path().join("a.zip")).unwrap();
-    let c = provseal::container::read_container(
+    let c = provseal::format::container::read_container(
         &mut std::io::Cursor::new(&bytes),
         bytes.len() as u64,
         &Default::default(),
@@ -306,7 +306,10 @@ fn flags_override_extraction_and_stdin_works() {
     );
     assert_eq!(m.article.publisher.as_deref(), Some("Given Outlet"));
     assert_eq!(m.original_url(), Some("https://given.example.org/a"));
-    assert_eq!(m.capture.method, provseal::manifest::CaptureMethod::Stdin);
+    assert_eq!(
+        m.capture.method,
+        provseal::format::manifest::CaptureMethod::Stdin
+    );
     let manifest = String::from_utf8(
         get(
             &entries(&fs::read(dir.path().join("s.zip")).unwrap()),

@@ -476,11 +476,13 @@ fn an_expired_tsa_certificate_still_vouches_for_tokens_made_while_valid() {
     let a = tsa::start(TsaCert::Good);
     ok(pack(d, "b.zip", &["--tsa", &a.url]));
     let roots =
-        provseal::timestamp::pki::read_certificates(&std::fs::read(a.root()).unwrap()).unwrap();
-    let tsa_cert =
-        provseal::timestamp::pki::read_certificates(&std::fs::read(a.dir.join("tsa.pem")).unwrap())
+        provseal::format::timestamp::pki::read_certificates(&std::fs::read(a.root()).unwrap())
             .unwrap();
-    let (_, not_after) = provseal::timestamp::pki::validity(&tsa_cert[0]);
+    let tsa_cert = provseal::format::timestamp::pki::read_certificates(
+        &std::fs::read(a.dir.join("tsa.pem")).unwrap(),
+    )
+    .unwrap();
+    let (_, not_after) = provseal::format::timestamp::pki::validity(&tsa_cert[0]);
     let mut opts =
         VerifyOptions::new(not_after + chrono::Duration::days(400)).with_trust(Trust::Anyone {
             allow_unsigned: true,

@@ -3,7 +3,7 @@
 //! the same commit, and say so in the changelog.
 
 use crate::support::*;
-use provseal::digest::Sha256Digest;
+use provseal::format::digest::Sha256Digest;
 
 // The manifest records the tool version, so a release bump changes this too.
 const GOLDEN_BUNDLE_SHA256: &str =

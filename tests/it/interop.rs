@@ -14,7 +14,7 @@ use std::process::Command;
 
 use crate::support::*;
 use provseal::cite::{self, CiteSource};
-use provseal::sign;
+use provseal::format::sign;
 
 fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg("--version").output().is_ok()
@@ -201,7 +201,7 @@ fn csl_json_validates_against_the_shared_schema() {
 
 /// The synthetic page captured over HTTP, unsigned.
 fn captured_unsigned() -> provseal::pack::Packed {
-    provseal::pack_capture::pack_fetched(
+    provseal::pack::fetched::pack_fetched(
         &synthetic_fetch(),
         &Default::default(),
         captured_at(),
@@ -326,11 +326,11 @@ fn the_schema_and_the_verifier_agree_on_each_value_rule() {
     for (what, valid, edit) in cases {
         let mut doc = base.clone();
         edit(&mut doc);
-        let by_code = serde_json::from_value::<provseal::manifest::Manifest>(doc.clone())
+        let by_code = serde_json::from_value::<provseal::format::manifest::Manifest>(doc.clone())
             .is_ok_and(|m| {
                 !m.check_values()
                     .iter()
-                    .any(|f| f.code == provseal::codes::Code::ManifestInvalid)
+                    .any(|f| f.code == provseal::format::codes::Code::ManifestInvalid)
             });
         assert_eq!(by_code, *valid, "{what}: the verifier");
         assert_eq!(schema.is_valid(&doc), *valid, "{what}: the schema");

@@ -74,7 +74,7 @@ fn every_byte_change_and_truncation_of_an_unsigned_bundle_fails() {
 #[test]
 fn every_byte_change_and_truncation_of_a_bundle_with_custody_events_and_tokens_fails() {
     let mut opts = options(&[&test_key(), &other_key()], false);
-    opts.tsa_roots = provseal::timestamp::pki::read_certificates(
+    opts.tsa_roots = provseal::format::timestamp::pki::read_certificates(
         &std::fs::read(repo_path("spec/vectors/tsa/root.pem")).unwrap(),
     )
     .unwrap();
@@ -91,7 +91,7 @@ fn every_byte_change_and_truncation_of_a_bundle_with_custody_events_and_tokens_f
 fn crc_fixed_changes_to_custody_events_and_tokens_are_detected() {
     let bytes = std::fs::read(repo_path("spec/vectors/valid/custody_and_timestamps.zip")).unwrap();
     let mut opts = options(&[&test_key(), &other_key()], false);
-    opts.tsa_roots = provseal::timestamp::pki::read_certificates(
+    opts.tsa_roots = provseal::format::timestamp::pki::read_certificates(
         &std::fs::read(repo_path("spec/vectors/tsa/root.pem")).unwrap(),
     )
     .unwrap();

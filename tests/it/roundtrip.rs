@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use proptest::prelude::*;
-use provseal::normalize::collapse_ws;
+use provseal::format::normalize::collapse_ws;
 use provseal::pack::{self, Overrides};
 
 fn text() -> impl Strategy<Value = String> {

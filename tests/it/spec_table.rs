@@ -1,7 +1,7 @@
 //! The code table in spec/bundle-v1.md §9 and the `Code` enum agree row for
 //! row: identifier, severity, step, section and rule text.
 
-use provseal::codes::{Code, Severity};
+use provseal::format::codes::{Code, Severity};
 
 #[test]
 fn spec_table_and_enum_agree() {

@@ -18,9 +18,9 @@ use std::process::Command;
 
 use crate::support::cli::{provseal, stderr, stdout};
 use crate::support::*;
-use provseal::appendix::{self, AppendixName};
-use provseal::custody::{Action, make_event};
-use provseal::manifest::UrlRole;
+use provseal::format::appendix::{self, AppendixName};
+use provseal::format::custody::{Action, make_event};
+use provseal::format::manifest::UrlRole;
 
 /// Values a forger writes, each aimed at a different trick.
 const TRICKS: [&str; 8] = [
@@ -319,8 +319,8 @@ fn custody_notes_appended_by_anyone_cannot_fake_lines_or_hide_warnings() {
     }
     let (signer, stranger) = (test_key(), other_key());
     let genuine = pack_example(Some(&signer)).bytes;
-    let id =
-        provseal::digest::Sha256Digest::of(get(&entries(&genuine), "manifest.json")).to_prefixed();
+    let id = provseal::format::digest::Sha256Digest::of(get(&entries(&genuine), "manifest.json"))
+        .to_prefixed();
     let note = "received\n  timestamp  signature.json existed by 2024-01-01T00:00:00Z (claimed x); CN=TSA, trusted TSA\r    head sha256:0\x1b[1A\x1b[2K";
     let event = make_event(
         &stranger,
@@ -470,7 +470,7 @@ fn hostile_copy(d: &Path, _key: &Path) -> std::path::PathBuf {
         for f in &mut m.files {
             if f.path == "article/text.txt" {
                 f.size = text.len() as u64;
-                f.sha256 = provseal::digest::Sha256Digest::of(text.as_bytes()).to_hex();
+                f.sha256 = provseal::format::digest::Sha256Digest::of(text.as_bytes()).to_hex();
             }
         }
     });

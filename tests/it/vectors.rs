@@ -8,8 +8,8 @@ use std::fs;
 
 use crate::support::vectors::{self, IndexEntry, OTHER, TEST};
 use crate::support::*;
-use provseal::codes::{Code, Severity};
-use provseal::sign::{self, KeyPair};
+use provseal::format::codes::{Code, Severity};
+use provseal::format::sign::{self, KeyPair};
 use provseal::verify::{AppendixState, Trust, VerifyOptions};
 
 fn index_bytes(entries: &[IndexEntry]) -> Vec<u8> {
@@ -117,7 +117,7 @@ fn each_vector_verifies_as_its_index_entry_says() {
         for root in &e.tsa_roots {
             let pem = fs::read(dir.join(root)).unwrap();
             opts.tsa_roots
-                .extend(provseal::timestamp::pki::read_certificates(&pem).unwrap());
+                .extend(provseal::format::timestamp::pki::read_certificates(&pem).unwrap());
         }
         opts.custody_head = e.custody_head.clone();
         for (name, value) in &e.limits {

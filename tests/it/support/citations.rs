@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use provseal::cite::{self, CiteSource, Format, Markup};
-use provseal::manifest::CaptureMethod;
+use provseal::format::manifest::CaptureMethod;
 use provseal::pack::{self, Overrides, PackRequest, Packed};
 
 use super::{captured_at, repo_path, test_key};

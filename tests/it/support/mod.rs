@@ -14,11 +14,11 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use chrono::{DateTime, TimeZone, Utc};
-use provseal::container::layout::Limits;
-use provseal::container::{CanonicalZipWriter, read_container};
-use provseal::manifest::CaptureMethod;
+use provseal::format::container::layout::Limits;
+use provseal::format::container::{CanonicalZipWriter, read_container};
+use provseal::format::manifest::CaptureMethod;
+use provseal::format::sign::KeyPair;
 use provseal::pack::{self, Overrides, PackRequest, Packed};
-use provseal::sign::KeyPair;
 use provseal::verify::{self, Report, Trust, VerifyOptions};
 
 /// Seed of the published test signing key (spec §11).
@@ -92,7 +92,7 @@ pub fn codes(r: &Report) -> Vec<String> {
 }
 
 /// The parsed container of a well-formed archive.
-pub fn container(bytes: &[u8]) -> provseal::container::Container {
+pub fn container(bytes: &[u8]) -> provseal::format::container::Container {
     read_container(
         &mut Cursor::new(bytes),
         bytes.len() as u64,
@@ -150,10 +150,10 @@ pub fn with_manifest(bytes: &[u8], manifest: Vec<u8>, key: Option<&KeyPair>) -> 
 pub fn edit_manifest(
     bytes: &[u8],
     key: Option<&KeyPair>,
-    f: impl FnOnce(&mut provseal::manifest::Manifest),
+    f: impl FnOnce(&mut provseal::format::manifest::Manifest),
 ) -> Vec<u8> {
     let e = entries(bytes);
-    let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+    let (m, _) = provseal::format::manifest::Manifest::parse(get(&e, "manifest.json"));
     let mut m = m.unwrap();
     f(&mut m);
     with_manifest(bytes, m.to_canonical_bytes(), key)

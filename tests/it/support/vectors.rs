@@ -5,9 +5,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{TimeZone, Utc};
-use provseal::manifest::{FileRole, Signer};
+use provseal::format::manifest::{FileRole, Signer};
+use provseal::format::sign::Envelope;
 use provseal::pack::{self, Overrides};
-use provseal::sign::Envelope;
 use serde::{Deserialize, Serialize};
 
 use super::*;
@@ -228,7 +228,7 @@ pub fn all() -> Vec<Vector> {
     );
 
     let (original, repost) = synthetic_original_and_repost();
-    let together = provseal::pack_capture::pack_captures(
+    let together = provseal::pack::fetched::pack_captures(
         &repost,
         &[original],
         &Overrides::default(),
@@ -246,7 +246,7 @@ pub fn all() -> Vec<Vector> {
         &[],
         Pass,
     );
-    let captured = provseal::pack_capture::pack_fetched(
+    let captured = provseal::pack::fetched::pack_fetched(
         &synthetic_fetch(),
         &Overrides::default(),
         captured_at(),
@@ -436,7 +436,7 @@ pub fn all() -> Vec<Vector> {
 
     let unsorted = {
         let mut e = entries(&base);
-        let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+        let (m, _) = provseal::format::manifest::Manifest::parse(get(&e, "manifest.json"));
         let mut m = m.unwrap();
         m.files.swap(0, 1);
         e.swap(0, 1);
@@ -472,7 +472,7 @@ pub fn all() -> Vec<Vector> {
         let t = String::from_utf8(get(&e, "article/text.txt").to_vec())
             .unwrap()
             .replace('\n', "\r\n");
-        let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+        let (m, _) = provseal::format::manifest::Manifest::parse(get(&e, "manifest.json"));
         let mut m = m.unwrap();
         let f = m
             .files
@@ -480,7 +480,7 @@ pub fn all() -> Vec<Vector> {
             .find(|f| f.role == FileRole::Text)
             .unwrap();
         f.size = t.len() as u64;
-        f.sha256 = provseal::digest::Sha256Digest::of(t.as_bytes()).to_hex();
+        f.sha256 = provseal::format::digest::Sha256Digest::of(t.as_bytes()).to_hex();
         set(&mut e, "article/text.txt", t.into_bytes());
         let mb = m.to_canonical_bytes();
         set(&mut e, "signature.json", test.sign_manifest(&mb));
@@ -556,7 +556,7 @@ pub fn all() -> Vec<Vector> {
         m.signer = Some(Signer {
             algorithm: "ed25519".into(),
             public_key: B64.encode(identity),
-            key_id: provseal::digest::Sha256Digest::of(&identity).to_prefixed(),
+            key_id: provseal::format::digest::Sha256Digest::of(&identity).to_prefixed(),
         })
     });
     b.invalid(
@@ -834,10 +834,10 @@ pub fn all() -> Vec<Vector> {
     let listed = edit_manifest(&base, Some(&test), |m| {
         m.files.insert(
             2,
-            provseal::manifest::FileEntry {
+            provseal::format::manifest::FileEntry {
                 path: "signature.json".into(),
                 size: 0,
-                sha256: provseal::digest::Sha256Digest::of(b"").to_hex(),
+                sha256: provseal::format::digest::Sha256Digest::of(b"").to_hex(),
                 media_type: "application/json".into(),
                 role: FileRole::Source,
             },
@@ -972,7 +972,7 @@ pub fn all() -> Vec<Vector> {
         if let Some(u) = m
             .urls
             .iter_mut()
-            .find(|u| u.role == provseal::manifest::UrlRole::Original)
+            .find(|u| u.role == provseal::format::manifest::UrlRole::Original)
         {
             u.url = "https://\u{430}pple-news.example/read.php?num=1".into();
         }

@@ -1,10 +1,10 @@
 //! Vectors for the appendix (spec §6.4, §6.5): custody chains and RFC 3161
 //! timestamp tokens, each invalid one breaking exactly one rule.
 
-use provseal::appendix::{self, AppendixName};
-use provseal::custody::{Action, EVENT_PAYLOAD_TYPE, EVENT_TYPE, Event, make_event};
-use provseal::digest::Sha256Digest;
-use provseal::manifest::canonical_json;
+use provseal::format::appendix::{self, AppendixName};
+use provseal::format::canonical::canonical_json;
+use provseal::format::custody::{Action, EVENT_PAYLOAD_TYPE, EVENT_TYPE, Event, make_event};
+use provseal::format::digest::Sha256Digest;
 
 use super::Hand::{Fail, NotApplicable, Pass};
 use super::{Builder, OTHER, TEST};
@@ -47,7 +47,7 @@ fn statement(key: &KeyPair, id: &str, seq: u64, previous: &str, time: &str) -> E
 }
 
 fn signature_of(envelope: &[u8]) -> [u8; 64] {
-    provseal::sign::open_envelope(envelope, EVENT_PAYLOAD_TYPE)
+    provseal::format::sign::open_envelope(envelope, EVENT_PAYLOAD_TYPE)
         .unwrap()
         .signature
 }

@@ -3,7 +3,7 @@
 //! rule says which of them is reported.
 
 use super::*;
-use provseal::sign::Envelope;
+use provseal::format::sign::Envelope;
 
 /// A copy of `bytes` with the CRC-32 of `name` changed in both headers.
 fn crc_changed(bytes: &[u8], name: &str) -> Vec<u8> {
@@ -215,7 +215,7 @@ fn value_rules(b: &mut Builder, base: &[u8], captured: &[u8], test: &KeyPair) {
     let mut text = get(&e, "article/text.txt").to_vec();
     text.push(b'\n');
     set(&mut e, "article/text.txt", text.clone());
-    let (m, _) = provseal::manifest::Manifest::parse(get(&e, "manifest.json"));
+    let (m, _) = provseal::format::manifest::Manifest::parse(get(&e, "manifest.json"));
     let mut m = m.unwrap();
     let f = m
         .files
@@ -223,7 +223,7 @@ fn value_rules(b: &mut Builder, base: &[u8], captured: &[u8], test: &KeyPair) {
         .find(|f| f.path == "article/text.txt")
         .unwrap();
     f.size = text.len() as u64;
-    f.sha256 = provseal::digest::Sha256Digest::of(&text).to_hex();
+    f.sha256 = provseal::format::digest::Sha256Digest::of(&text).to_hex();
     b.invalid(
         "E022_text_two_final_line_feeds.zip",
         "article/text.txt ends in two line feeds, with the manifest updated and re-signed: the text ends in exactly one.",

@@ -6,10 +6,10 @@
 use std::fmt;
 use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 
-use crate::codes::Code;
-use crate::container::layout::Limits;
-use crate::container::{CanonicalZipWriter, Container, read_container};
-use crate::finding::Finding;
+use crate::format::codes::Code;
+use crate::format::container::layout::Limits;
+use crate::format::container::{CanonicalZipWriter, Container, read_container};
+use crate::format::finding::Finding;
 
 /// Largest sequence number a custody event may carry: six digits.
 pub const MAX_EVENTS: u64 = 999_999;
@@ -84,16 +84,9 @@ fn token_number(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
-/// Whether a manifest path falls in the appendix's name space, which the
-/// manifest may not list (E016).
-pub fn is_reserved_prefix(path: &str) -> bool {
-    let lower = path.to_lowercase();
-    lower.starts_with("custody/") || lower.starts_with("timestamps/")
-}
-
 /// The appendix entries of a container in archive order, with their names
 /// parsed.
-pub fn entries(container: &Container) -> Vec<(AppendixName, &crate::container::Entry)> {
+pub fn entries(container: &Container) -> Vec<(AppendixName, &crate::format::container::Entry)> {
     container
         .entries
         .iter()
@@ -251,7 +244,9 @@ pub fn entry_bytes_from<R: Read + Seek>(
 ) -> Option<Vec<u8>> {
     let container = read_container(r, len, &Limits::default()).ok()?.ok()?;
     let e = container.entry(name)?;
-    crate::container::read_checked(r, e, cap).ok().flatten()
+    crate::format::container::read_checked(r, e, cap)
+        .ok()
+        .flatten()
 }
 
 /// The bytes of one entry of a bundle held in memory.
@@ -268,8 +263,8 @@ pub fn entry_bytes(bundle: &[u8], name: &str) -> Option<Vec<u8>> {
 /// timestamp over the bundle's signature stamps. `None` for an unsigned
 /// bundle or a malformed envelope.
 pub fn manifest_signature(bundle: &[u8]) -> Option<[u8; 64]> {
-    let env = entry_bytes(bundle, crate::manifest::SIGNATURE_PATH)?;
-    crate::sign::open_envelope(&env, crate::sign::PAYLOAD_TYPE)
+    let env = entry_bytes(bundle, crate::format::manifest::SIGNATURE_PATH)?;
+    crate::format::sign::open_envelope(&env, crate::format::sign::PAYLOAD_TYPE)
         .ok()
         .map(|o| o.signature)
 }

@@ -8,11 +8,11 @@ use crate::capture::Fetched;
 use crate::capture::warc::write_warc;
 use crate::compare::compare;
 use crate::extract::{self, Extracted, InputKind};
-use crate::manifest::*;
+use crate::format::manifest::*;
+use crate::format::sign::KeyPair;
 use crate::pack::{
     Overrides, PackError, Packed, assemble, file_entry, resolve_metadata, this_tool,
 };
-use crate::sign::KeyPair;
 
 /// Entry name of the main capture's WARC records.
 pub const WARC_PATH: &str = "capture/capture.warc";

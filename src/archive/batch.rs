@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use crate::codes::Code;
-use crate::digest::Sha256Digest;
-use crate::finding::Finding;
+use crate::format::codes::Code;
+use crate::format::digest::Sha256Digest;
+use crate::format::finding::Finding;
 use crate::verify::{Report, VerifyOptions, verify_path};
 
 /// Directories nest at most this deep under a given root; deeper entries

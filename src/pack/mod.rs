@@ -1,18 +1,20 @@
 //! Making a bundle from one article: metadata resolution, the manifest, the
 //! canonical archive, and the atomic write.
 
+pub mod fetched;
+
 use std::io::{self, Cursor};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::container::CanonicalZipWriter;
-use crate::digest::Sha256Digest;
 use crate::extract::{self, Extracted, InputKind, dates::normalise_published};
-use crate::manifest::*;
-use crate::normalize::collapse_ws;
-use crate::readme_txt::README_TXT;
-use crate::sign::KeyPair;
+use crate::format::container::CanonicalZipWriter;
+use crate::format::digest::Sha256Digest;
+use crate::format::manifest::*;
+use crate::format::normalize::collapse_ws;
+use crate::format::readme_txt::README_TXT;
+use crate::format::sign::KeyPair;
 
 /// Entry name of the article text.
 pub const TEXT_PATH: &str = "article/text.txt";
@@ -358,4 +360,4 @@ pub(crate) fn file_entry(path: &str, data: &[u8], media_type: &str, role: FileRo
     }
 }
 
-pub use crate::atomic::write_atomically;
+pub use crate::archive::atomic::write_atomically;

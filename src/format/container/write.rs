@@ -3,7 +3,7 @@
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use super::layout::*;
-use crate::digest::{StreamSummary, hash_reader};
+use crate::format::digest::{StreamSummary, hash_reader};
 
 /// Appends entries in the canonical layout to a seekable sink, then writes
 /// the central directory and the end record.

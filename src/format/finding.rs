@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::codes::{Code, Severity};
+use crate::format::codes::{Code, Severity};
 
 /// One problem, with where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

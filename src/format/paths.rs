@@ -79,6 +79,13 @@ pub fn collision_key(path: &str) -> String {
     caseless::default_case_fold_str(&nfc).nfc().collect()
 }
 
+/// Whether a manifest path falls in the appendix's name space, which the
+/// manifest may not list (E016).
+pub fn is_reserved_prefix(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    lower.starts_with("custody/") || lower.starts_with("timestamps/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

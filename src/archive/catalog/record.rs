@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::manifest::{FileRole, UrlRole};
+use crate::format::manifest::{FileRole, UrlRole};
 use crate::verify::Report;
 
 /// One catalogued bundle.

@@ -38,7 +38,7 @@ specification is spec/bundle-v1.md in the provseal source distribution.
 mod tests {
     #[test]
     fn payload_type_length_in_the_readme_is_right() {
-        let t = crate::sign::PAYLOAD_TYPE;
+        let t = crate::format::sign::PAYLOAD_TYPE;
         assert!(super::README_TXT.contains(&format!("DSSEv1 {} {t} N", t.len())));
         assert!(super::README_TXT.is_ascii());
     }

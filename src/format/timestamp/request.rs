@@ -51,8 +51,10 @@ pub fn request_bytes(stamped: &[u8], nonce: &[u8; 8]) -> Vec<u8> {
                 oid: oid::SHA256,
                 parameters: None,
             },
-            hashed_message: OctetString::new(crate::digest::Sha256Digest::of(stamped).0.to_vec())
-                .expect("32 bytes fit an OCTET STRING"),
+            hashed_message: OctetString::new(
+                crate::format::digest::Sha256Digest::of(stamped).0.to_vec(),
+            )
+            .expect("32 bytes fit an OCTET STRING"),
         },
         req_policy: None,
         nonce: Some(Int::new(&n).expect("8 bytes make an INTEGER")),

@@ -13,8 +13,8 @@ use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::digest::Sha256Digest;
-use crate::manifest::Signer;
+use crate::format::digest::Sha256Digest;
+use crate::format::manifest::Signer;
 
 /// The DSSE payload type of a provseal manifest.
 pub const PAYLOAD_TYPE: &str = "application/vnd.provseal.manifest+json;version=1";
@@ -247,7 +247,7 @@ pub struct EnvelopeSignature {
 impl Envelope {
     /// Canonical bytes: the same JSON conventions as the manifest (§5.1).
     pub fn to_canonical_bytes(&self) -> Vec<u8> {
-        crate::manifest::canonical_json(self)
+        crate::format::canonical::canonical_json(self)
     }
 }
 
@@ -437,7 +437,7 @@ mod tests {
         let pubk = public_key_from_pem(&public_key_to_pem(&k.verifying_key())).unwrap();
         assert_eq!(pubk, k.verifying_key());
         assert!(k.key_id().starts_with("sha256:"));
-        assert!(!format!("{k:?}").contains(&crate::digest::hex_lower(&SEED)));
+        assert!(!format!("{k:?}").contains(&crate::format::digest::hex_lower(&SEED)));
     }
 
     #[test]

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read, Seek, SeekFrom};
 
 use super::layout::*;
-use crate::codes::Code;
-use crate::finding::Finding;
-use crate::paths;
+use crate::format::codes::Code;
+use crate::format::finding::Finding;
+use crate::format::paths;
 
 /// One entry as found in the central directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +160,7 @@ pub fn read_container<R: Read + Seek>(
         ));
         return Ok(Err(findings));
     }
-    let max_cd = (limits.max_entries * (CENTRAL_LEN + crate::paths::MAX_PATH_BYTES)) as u64;
+    let max_cd = (limits.max_entries * (CENTRAL_LEN + crate::format::paths::MAX_PATH_BYTES)) as u64;
     if cd_size > max_cd {
         findings.push(Finding::new(
             Code::TooManyEntries,
@@ -530,7 +530,7 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
-    use crate::container::CanonicalZipWriter;
+    use crate::format::container::CanonicalZipWriter;
 
     fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = CanonicalZipWriter::new(Cursor::new(Vec::new())).unwrap();

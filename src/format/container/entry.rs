@@ -6,9 +6,9 @@
 use std::io::{self, Read, Seek, SeekFrom};
 
 use super::Entry;
-use crate::codes::Code;
-use crate::digest::{StreamSummary, hash_bytes, hash_reader_sized};
-use crate::finding::Finding;
+use crate::format::codes::Code;
+use crate::format::digest::{StreamSummary, hash_bytes, hash_reader_sized};
+use crate::format::finding::Finding;
 
 /// An entry's data, read whole, with what one pass over it measured.
 #[derive(Debug, Clone)]

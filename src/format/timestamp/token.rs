@@ -144,9 +144,9 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
     if tst.message_imprint.hashed_message.as_bytes() != expected.as_slice() {
         return Err(TokenProblem::Imprint(format!(
             "the imprint is {}; the {} of the signature is {}",
-            crate::digest::hex_lower(tst.message_imprint.hashed_message.as_bytes()),
+            crate::format::digest::hex_lower(tst.message_imprint.hashed_message.as_bytes()),
             pki::digest_name(&imprint_alg),
-            crate::digest::hex_lower(&expected)
+            crate::format::digest::hex_lower(&expected)
         )));
     }
 
@@ -214,7 +214,7 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
         info: TokenInfo {
             gen_time,
             tsa: pki::subject(&signer),
-            serial: crate::digest::hex_lower(tst.serial_number.as_bytes()),
+            serial: crate::format::digest::hex_lower(tst.serial_number.as_bytes()),
             policy: tst.policy.to_string(),
             hash_algorithm: pki::digest_name(&imprint_alg).into(),
         },
