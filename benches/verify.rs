@@ -34,16 +34,14 @@ fn typical_page() -> Vec<u8> {
 }
 
 fn request(input: Vec<u8>, name: &str) -> PackRequest {
-    PackRequest {
-        input,
-        name_hint: Some(name.into()),
-        method: CaptureMethod::LocalFile,
-        overrides: Overrides {
-            original_url: Some("https://news.example.org/1".into()),
-            ..Overrides::default()
-        },
-        captured_at: Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap(),
-    }
+    let captured_at = Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap();
+    let mut req = PackRequest::new(input, CaptureMethod::LocalFile, captured_at);
+    req.name_hint = Some(name.into());
+    req.overrides = Overrides {
+        original_url: Some("https://news.example.org/1".into()),
+        ..Overrides::default()
+    };
+    req
 }
 
 fn benches(c: &mut Criterion) {

@@ -22,15 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The library never reads the clock: the caller decides the capture time.
     let now = Utc::now().trunc_subsecs(0);
     let key = KeyPair::generate()?;
-    let request = PackRequest {
-        input,
-        name_hint: Some(path.clone()),
-        method: CaptureMethod::LocalFile,
-        overrides: Overrides {
-            repost_urls: vec!["https://portal.example.net/news/view?id=991".into()],
-            ..Overrides::default()
-        },
-        captured_at: now,
+    let mut request = PackRequest::new(input, CaptureMethod::LocalFile, now);
+    request.name_hint = Some(path.clone());
+    request.overrides = Overrides {
+        repost_urls: vec!["https://portal.example.net/news/view?id=991".into()],
+        ..Overrides::default()
     };
     let packed = pack::pack(&request, Some(&key))?;
     println!(

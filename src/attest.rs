@@ -12,6 +12,7 @@ use crate::format::sign::{KeyPair, open_envelope};
 
 /// Why an event cannot be added.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AttestError {
     /// The bundle does not verify: nobody should vouch for holding it.
     #[error("the bundle does not verify ({0}); custody is recorded only for intact bundles")]

@@ -14,13 +14,12 @@
 //! use chrono::{TimeZone, Utc};
 //!
 //! let key = KeyPair::from_seed(&[42u8; 32]);
-//! let req = pack::PackRequest {
-//!     input: b"A headline\n\nThe body of the article.\n".to_vec(),
-//!     name_hint: Some("article.txt".into()),
-//!     method: CaptureMethod::LocalFile,
-//!     overrides: pack::Overrides::default(),
-//!     captured_at: Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap(),
-//! };
+//! let mut req = pack::PackRequest::new(
+//!     b"A headline\n\nThe body of the article.\n".to_vec(),
+//!     CaptureMethod::LocalFile,
+//!     Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap(),
+//! );
+//! req.name_hint = Some("article.txt".into());
 //! let packed = pack::pack(&req, Some(&key)).unwrap();
 //!
 //! let opts = verify::VerifyOptions::trusting(

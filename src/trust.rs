@@ -86,6 +86,7 @@ pub struct TrustedKey {
 
 /// What the store says of a signature by a key at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Standing {
     /// The key belongs to this signer and was valid then.
     Trusted {
@@ -119,6 +120,7 @@ pub enum Standing {
 
 /// Why a trust store file was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TrustStoreError {
     /// Not TOML, or not the documented shape.
     #[error("not a provseal trust store: {0}")]

@@ -177,16 +177,13 @@ fn pack_all(
                         break;
                     }
                     let (bytes, name) = input(i);
-                    let req = PackRequest {
-                        input: bytes,
-                        name_hint: Some(name.into()),
-                        method: CaptureMethod::LocalFile,
-                        overrides: Overrides {
-                            original_url: Some(format!("https://news.example.org/{i}")),
-                            publisher: Some("Example Coast News".into()),
-                            ..Overrides::default()
-                        },
-                        captured_at: Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap(),
+                    let captured_at = Utc.with_ymd_and_hms(2024, 3, 15, 8, 30, 0).unwrap();
+                    let mut req = PackRequest::new(bytes, CaptureMethod::LocalFile, captured_at);
+                    req.name_hint = Some(name.into());
+                    req.overrides = Overrides {
+                        original_url: Some(format!("https://news.example.org/{i}")),
+                        publisher: Some("Example Coast News".into()),
+                        ..Overrides::default()
                     };
                     let packed = pack::pack(&req, Some(&key)).expect("the corpus packs");
                     fs::write(out_dir.join(format!("{i:05}.zip")), packed.bytes)

@@ -17,6 +17,7 @@ pub const SHARED_MODE: u32 = 0o644;
 
 /// Why a write failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum WriteError {
     /// The output exists and overwriting was not allowed.
     #[error("{0}: already exists (use --force to replace it)")]

@@ -7,3 +7,4 @@ pub mod atomic;
 pub mod batch;
 pub mod catalog;
 pub mod remote;
+pub mod storage;

@@ -34,6 +34,7 @@ pub const ACCEPT_ENCODING: &str = "gzip";
 
 /// Limits and choices for one fetch.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FetchOptions {
     /// The whole fetch, every redirect and every body together, ends
     /// within this time.
@@ -146,6 +147,7 @@ impl Fetched {
 
 /// Why a capture failed. Each names the URL.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CaptureError {
     /// Not an absolute http(s) URL.
     #[error("{0}: not an absolute http or https URL")]

@@ -21,9 +21,9 @@ pub fn style(a: &CiteStyleArgs) -> cite::Style {
     )
 }
 
-pub fn cite_cmd(a: &CiteArgs) -> CliResult {
+pub fn cite_cmd(a: &CiteArgs, storage: &provseal::archive::storage::Storage) -> CliResult {
     let opts = verify_options(&a.trust)?;
-    let report = verify_one(&a.bundle, &opts)?;
+    let report = verify_one(&a.bundle, &opts, storage)?;
     let style = style(&a.style);
     let src = match cite::from_report(&report, &style) {
         Ok(src) => src,

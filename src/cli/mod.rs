@@ -15,7 +15,6 @@ mod catalog_cmd;
 mod citing;
 mod keys;
 mod pack_batch;
-mod remote_io;
 mod render;
 mod stamping;
 mod trust_cmd;
@@ -28,6 +27,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use provseal::archive::remote::S3Config;
+use provseal::archive::storage::{Location, Storage};
 use provseal::format::manifest::{CaptureMethod, FileRole};
 use provseal::format::sign::{self, KeyPair};
 use provseal::pack::{self, Overrides, PackRequest};
@@ -55,7 +56,7 @@ pub(crate) fn emit(text: &str) -> Result<(), String> {
 /// Removes the partial files an interrupted run left beside `out`, saying
 /// so: a killed run leaves no silent debris.
 pub(crate) fn report_stale_partials(out: &Path) {
-    if remote_io::is_remote(out) {
+    if Location::is_remote(out) {
         return;
     }
     for p in provseal::archive::atomic::remove_stale_partials_beside(out) {
@@ -81,18 +82,23 @@ pub(crate) fn json_out(v: &impl serde::Serialize, pretty: bool) -> String {
 pub type CliResult = Result<ExitCode, String>;
 
 pub fn run(cli: Cli) -> CliResult {
-    remote_io::configure(cli.endpoint, cli.s3_timeout, usize::from(cli.s3_requests));
+    let mut config = S3Config::default();
+    config.endpoint = cli.endpoint;
+    config.timeout = std::time::Duration::from_secs(cli.s3_timeout.max(1));
+    // Its client is made only if a command reaches an s3:// URI.
+    let storage = Storage::new(config, usize::from(cli.s3_requests));
+    let s = &storage;
     match cli.command {
         Command::Key(k) => keys::run(k),
         Command::Trust(t) => trust_cmd::run(t),
         Command::Attest(a) => stamping::attest_cmd(&a),
-        Command::Catalog(c) => catalog_cmd::run(c),
-        Command::Pack(a) => pack_cmd(*a),
-        Command::Capture(a) => capture_cmd(*a),
-        Command::Verify(a) => verify_cmd::verify_cmd(&a),
-        Command::Cite(a) => citing::cite_cmd(&a),
-        Command::Compare(a) => compare_cmd(&a),
-        Command::Inspect { bundle } => inspect_cmd(&bundle),
+        Command::Catalog(c) => catalog_cmd::run(c, s),
+        Command::Pack(a) => pack_cmd(*a, s),
+        Command::Capture(a) => capture_cmd(*a, s),
+        Command::Verify(a) => verify_cmd::verify_cmd(&a, s),
+        Command::Cite(a) => citing::cite_cmd(&a, s),
+        Command::Compare(a) => compare_cmd(&a, s),
+        Command::Inspect { bundle } => inspect_cmd(&bundle, s),
         Command::Extract { input, json } => extract_cmd(&input, json),
     }
 }
@@ -158,16 +164,20 @@ fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
 
 /// The `-o OUT` of pack and capture, if given, refused up front when it
 /// exists and `--force` was not given.
-fn out_target(out: Option<PathBuf>, force: bool) -> Result<Option<OutArgs>, String> {
+fn out_target(
+    out: Option<PathBuf>,
+    force: bool,
+    storage: &Storage,
+) -> Result<Option<OutArgs>, String> {
     let out = out.map(|out| OutArgs { out, force });
     if let Some(o) = &out {
-        refuse_existing(o)?;
+        refuse_existing(o, storage)?;
     }
     Ok(out)
 }
 
-fn refuse_existing(o: &OutArgs) -> Result<(), String> {
-    if !o.force && remote_io::exists(&o.out)? {
+fn refuse_existing(o: &OutArgs, storage: &Storage) -> Result<(), String> {
+    if !o.force && storage.exists(&o.out).map_err(|e| e.to_string())? {
         return Err(format!(
             "{}: already exists (use --force to replace it)",
             o.out.display()
@@ -176,9 +186,11 @@ fn refuse_existing(o: &OutArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn write_bundle(o: &OutArgs, packed: &pack::Packed) -> CliResult {
+fn write_bundle(o: &OutArgs, packed: &pack::Packed, storage: &Storage) -> CliResult {
     report_stale_partials(&o.out);
-    remote_io::write(&o.out, &packed.bytes, o.force)?;
+    storage
+        .write(&o.out, &packed.bytes, o.force)
+        .map_err(|e| e.to_string())?;
     emit(&format!("{}\n", packed.bundle_id))?;
     say!(
         "wrote {} ({} bytes): {}",
@@ -202,13 +214,14 @@ fn deliver(
     into: Option<&Path>,
     catalog: Option<&Path>,
     packed: &pack::Packed,
+    storage: &Storage,
 ) -> CliResult {
     for n in &packed.notes {
         say!("note: {n}");
     }
     match (out, into) {
-        (_, Some(archive)) => catalog_cmd::store_into(archive, catalog, packed),
-        (Some(o), None) => write_bundle(o, packed),
+        (_, Some(archive)) => catalog_cmd::store_into(archive, catalog, packed, storage),
+        (Some(o), None) => write_bundle(o, packed, storage),
         (None, None) => Err("give -o OUT or --into ARCHIVE".into()),
     }
 }
@@ -222,10 +235,10 @@ fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
     })
 }
 
-fn pack_cmd(a: PackArgs) -> CliResult {
+fn pack_cmd(a: PackArgs, storage: &Storage) -> CliResult {
     let key = signing_key(&a.sign)?;
     if let Some(jobs) = &a.batch {
-        return pack_batch::run(jobs, key.as_ref(), &a);
+        return pack_batch::run(jobs, key.as_ref(), &a, storage);
     }
     let Some(input) = a.input.clone() else {
         return Err(
@@ -233,15 +246,11 @@ fn pack_cmd(a: PackArgs) -> CliResult {
         );
     };
     let captured_at = parse_captured_at(a.captured_at.as_deref())?;
-    let out = out_target(a.out.clone(), a.force)?;
+    let out = out_target(a.out.clone(), a.force, storage)?;
     let (bytes, name_hint, method) = read_input(&input)?;
-    let req = PackRequest {
-        input: bytes,
-        name_hint,
-        method,
-        overrides: a.meta.into_overrides(),
-        captured_at,
-    };
+    let mut req = PackRequest::new(bytes, method, captured_at);
+    req.name_hint = name_hint;
+    req.overrides = a.meta.into_overrides();
     let label = if input.as_os_str() == "-" {
         "standard input".into()
     } else {
@@ -254,23 +263,22 @@ fn pack_cmd(a: PackArgs) -> CliResult {
         a.into.as_deref(),
         a.catalog.as_deref(),
         &packed,
+        storage,
     )
 }
 
-fn capture_cmd(a: CaptureArgs) -> CliResult {
+fn capture_cmd(a: CaptureArgs, storage: &Storage) -> CliResult {
     let key = signing_key(&a.sign)?;
-    let out = out_target(a.out.clone(), a.force)?;
+    let out = out_target(a.out.clone(), a.force, storage)?;
     if !a.tsa.tsa.is_empty() && key.is_none() {
         return Err("--tsa stamps the bundle's signature: give --key".into());
     }
-    let mut opts = provseal::capture::FetchOptions {
-        timeout: std::time::Duration::from_secs(a.timeout.max(1)),
-        max_bytes: a.max_bytes,
-        user_agent: a.user_agent,
-        allow_status: a.allow_status,
-        max_redirects: 10,
-        allow_private_redirects: a.allow_private_redirects,
-    };
+    let mut opts = provseal::capture::FetchOptions::default();
+    opts.timeout = std::time::Duration::from_secs(a.timeout.max(1));
+    opts.max_bytes = a.max_bytes;
+    opts.user_agent = a.user_agent;
+    opts.allow_status = a.allow_status;
+    opts.allow_private_redirects = a.allow_private_redirects;
     // One deadline for the whole capture: each page gets what is left.
     let deadline = std::time::Instant::now() + opts.timeout;
     let clock = || Utc::now().trunc_subsecs(0);
@@ -301,6 +309,7 @@ fn capture_cmd(a: CaptureArgs) -> CliResult {
         a.into.as_deref(),
         a.catalog.as_deref(),
         &packed,
+        storage,
     )
 }
 
@@ -337,15 +346,21 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     Ok(opts)
 }
 
-pub(crate) fn verify_one(path: &Path, opts: &VerifyOptions) -> Result<verify::Report, String> {
-    remote_io::verify_one(path, opts)
+pub(crate) fn verify_one(
+    path: &Path,
+    opts: &VerifyOptions,
+    storage: &Storage,
+) -> Result<verify::Report, String> {
+    storage.verify_one(path, opts).map_err(|e| e.to_string())
 }
 
-fn compare_cmd(a: &CompareArgs) -> CliResult {
+fn compare_cmd(a: &CompareArgs, storage: &Storage) -> CliResult {
     let opts = verify_options(&a.trust)?;
     let mut sides = Vec::new();
     for path in [&a.original, &a.repost] {
-        let verified = remote_io::verify_with_text(path, &opts)?;
+        let verified = storage
+            .verify_with_text(path, &opts)
+            .map_err(|e| e.to_string())?;
         let report = verified.report;
         let (Some(m), Some(id), true) = (
             report.manifest.clone(),
@@ -386,13 +401,13 @@ fn compare_cmd(a: &CompareArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn inspect_cmd(bundle: &Path) -> CliResult {
+fn inspect_cmd(bundle: &Path, storage: &Storage) -> CliResult {
     // Inspect reports what is there without judging it, so trust and the
     // clock are irrelevant; the verifier still does the parsing safely.
     let opts = VerifyOptions::new(Utc::now()).with_trust(Trust::Anyone {
         allow_unsigned: true,
     });
-    let report = verify_one(bundle, &opts)?;
+    let report = verify_one(bundle, &opts, storage)?;
     emit(&render::inspect(bundle, &report))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -83,46 +83,50 @@ fn run_job(
     default_time: DateTime<Utc>,
     force: bool,
     tsa: &super::args::TsaArgs,
+    storage: &provseal::archive::storage::Storage,
 ) -> Result<String, String> {
     let captured_at = match &job.captured_at {
         Some(t) => parse_captured_at(Some(t))?,
         None => default_time,
     };
-    if !force && super::remote_io::exists(&job.out)? {
+    if !force && storage.exists(&job.out).map_err(|e| e.to_string())? {
         return Err(format!(
             "{}: already exists (set --force to replace it)",
             job.out.display()
         ));
     }
     let input = std::fs::read(&job.input).map_err(|e| format!("{}: {e}", job.input.display()))?;
-    let req = PackRequest {
-        input,
-        name_hint: job
-            .input
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned()),
-        method: CaptureMethod::LocalFile,
-        overrides: Overrides {
-            title: job.title.clone(),
-            subtitle: job.subtitle.clone(),
-            authors: job.authors.clone(),
-            publisher: job.publisher.clone(),
-            section: job.section.clone(),
-            published: job.published.clone(),
-            language: job.language.clone(),
-            original_url: job.original_url.clone(),
-            repost_urls: job.repost_urls.clone(),
-        },
-        captured_at,
+    let mut req = PackRequest::new(input, CaptureMethod::LocalFile, captured_at);
+    req.name_hint = job
+        .input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    req.overrides = Overrides {
+        title: job.title.clone(),
+        subtitle: job.subtitle.clone(),
+        authors: job.authors.clone(),
+        publisher: job.publisher.clone(),
+        section: job.section.clone(),
+        published: job.published.clone(),
+        language: job.language.clone(),
+        original_url: job.original_url.clone(),
+        repost_urls: job.repost_urls.clone(),
     };
     let packed = pack::pack(&req, key).map_err(|e| format!("{}: {e}", job.input.display()))?;
     // A job whose timestamp cannot be had fails alone, like any other job.
     let bytes = super::stamping::stamp_packed(tsa, packed.bytes)?;
-    super::remote_io::write(&job.out, &bytes, force)?;
+    storage
+        .write(&job.out, &bytes, force)
+        .map_err(|e| e.to_string())?;
     Ok(packed.bundle_id)
 }
 
-pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
+pub fn run(
+    jobs_file: &Path,
+    key: Option<&KeyPair>,
+    a: &PackArgs,
+    storage: &provseal::archive::storage::Storage,
+) -> CliResult {
     let lines = read_jobs(jobs_file)?;
     // Once per output directory, not once per job.
     let dirs: std::collections::BTreeSet<PathBuf> = lines
@@ -151,7 +155,7 @@ pub fn run(jobs_file: &Path, key: Option<&KeyPair>, a: &PackArgs) -> CliResult {
         &lines,
         threads,
         |(_, job)| match job {
-            Ok(job) => run_job(job, key, default_time, a.force, &a.tsa),
+            Ok(job) => run_job(job, key, default_time, a.force, &a.tsa, storage),
             Err(e) => Err(e.clone()),
         },
         |i, result| {

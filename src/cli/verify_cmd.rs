@@ -249,7 +249,7 @@ fn progress_bar(bundles: &[Candidate]) -> ProgressBar {
     pb
 }
 
-pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
+pub fn verify_cmd(a: &VerifyArgs, storage: &provseal::archive::storage::Storage) -> CliResult {
     let mut opts = verify_options(&a.trust)?;
     opts.custody_head = a.custody_head.clone();
     let format = if a.json { OutputFormat::Json } else { a.format };
@@ -276,7 +276,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
         inputs.extend(read_list(list)?);
     }
     let start = Instant::now();
-    let mut found = super::remote_io::discover(&inputs)?;
+    let mut found = storage.discover(&inputs).map_err(|e| e.to_string())?;
     if let Some(shard) = a.shard {
         found.bundles.retain(|c| shard.contains(&c.path));
     }
@@ -309,7 +309,7 @@ pub fn verify_cmd(a: &VerifyArgs) -> CliResult {
         let (checked, len) = verify_stdin(&opts)?;
         sink.take(Path::new("-"), checked, len);
     }
-    super::remote_io::verify_all(&found.bundles, &opts, jobs, |_, c, checked| {
+    storage.verify_all(&found.bundles, &opts, jobs, |_, c, checked| {
         sink.take(&c.path, checked, c.size)
     });
     sink.totals.seconds = start.elapsed().as_secs_f64();

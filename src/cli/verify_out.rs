@@ -132,10 +132,7 @@ pub fn finding_line(f: &provseal::Finding) -> String {
 }
 
 fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
+    s.name()
 }
 
 #[derive(Serialize)]

@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Severity {
     /// The bundle is not verified.
     Error,
@@ -15,10 +16,21 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The lower-case name the JSON report and the text lines use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $sev:ident, $step:literal, $section:literal, $rule:literal); )*) => {
         /// A verification finding code, stable across releases.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
         pub enum Code {
             $( $(#[$doc])* $variant, )*
         }

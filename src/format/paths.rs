@@ -10,6 +10,7 @@ pub const MAX_PATH_SEGMENTS: usize = 16;
 
 /// Why a path breaks the rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PathError {
     /// The name is empty.
     #[error("the path is empty")]

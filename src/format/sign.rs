@@ -21,6 +21,7 @@ pub const PAYLOAD_TYPE: &str = "application/vnd.provseal.manifest+json;version=1
 
 /// Errors reading or writing key files.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// The text is not a PKCS#8 Ed25519 private key in PEM.
     #[error("not an Ed25519 private key in PKCS#8 PEM form")]
@@ -253,6 +254,7 @@ impl Envelope {
 
 /// Why a signature check failed, in the order of spec §6.2.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignatureProblem {
     /// `signer.public_key` is not base64 of 32 bytes, not a valid point, or
     /// of small order.

@@ -23,6 +23,7 @@ pub const README_PATH: &str = "README.txt";
 
 /// Errors while packing. Each names the field or file at fault.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PackError {
     /// No title was given and none could be extracted.
     #[error("no title could be found in the input; give one with --title")]
@@ -84,6 +85,7 @@ pub struct Overrides {
 
 /// One article to pack.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PackRequest {
     /// The input bytes, exactly as given.
     pub input: Vec<u8>,
@@ -96,6 +98,21 @@ pub struct PackRequest {
     pub overrides: Overrides,
     /// The capture time (the library never reads the clock itself).
     pub captured_at: DateTime<Utc>,
+}
+
+impl PackRequest {
+    /// A request for `input`, arriving by `method` and captured at
+    /// `captured_at`, with no name hint and nothing overridden; set the
+    /// other fields on the value returned.
+    pub fn new(input: Vec<u8>, method: CaptureMethod, captured_at: DateTime<Utc>) -> Self {
+        PackRequest {
+            input,
+            name_hint: None,
+            method,
+            overrides: Overrides::default(),
+            captured_at,
+        }
+    }
 }
 
 /// A packed bundle, in memory.

@@ -10,7 +10,9 @@
 //! waits for the other instead of failing.
 
 pub mod layout;
+pub mod place;
 pub mod record;
+pub mod upkeep;
 
 use std::path::Path;
 use std::time::Duration;
@@ -30,6 +32,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Errors of the catalog.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CatalogError {
     /// SQLite reported an error.
     #[error("catalog: {0}")]
@@ -81,6 +84,7 @@ pub struct Check {
 
 /// What `catalog search` filters by; every given filter must match.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Query {
     /// The original or a repost URL, compared normalised.
     pub url: Option<String>,

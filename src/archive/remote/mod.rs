@@ -77,7 +77,8 @@ impl fmt::Display for S3Uri {
 }
 
 /// Why an object store operation failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum RemoteError {
     /// Not an `s3://bucket/key` URI.
     #[error("{0}: not an s3://bucket/key URI")]
@@ -149,6 +150,7 @@ impl RemoteError {
 
 /// How to reach the object store.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct S3Config {
     /// An endpoint URL for S3-compatible servers (`--endpoint`); it wins
     /// over `AWS_ENDPOINT_URL` and the profile.

@@ -40,6 +40,7 @@ pub const EXTERNAL_ATTRS: u32 = 0o100644 << 16;
 
 /// Caps on what a reader accepts (spec §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Most entries in one archive.
     pub max_entries: usize,

@@ -17,6 +17,7 @@ pub const MAX_RESPONSE: u64 = 64 << 10;
 
 /// Why no token was obtained.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TsaError {
     /// The URL is not http(s).
     #[error("{0} is not an http:// or https:// URL")]

@@ -45,6 +45,7 @@ pub struct Token {
 
 /// Why a token does not check out, by the rule it breaks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenProblem {
     /// Not a granted response with a SignedData TSTInfo token (E070).
     #[error("not a valid RFC 3161 response: {0}")]

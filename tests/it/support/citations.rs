@@ -23,12 +23,11 @@ pub fn cases() -> Vec<(&'static str, Option<Packed>)> {
     let pack = |input: Option<Vec<u8>>, name: &str, overrides: Overrides| {
         input.map(|input| {
             pack::pack(
-                &PackRequest {
-                    input,
-                    name_hint: Some(name.into()),
-                    method: CaptureMethod::LocalFile,
-                    overrides,
-                    captured_at: captured_at(),
+                &{
+                    let mut req = PackRequest::new(input, CaptureMethod::LocalFile, captured_at());
+                    req.name_hint = Some(name.into());
+                    req.overrides = overrides;
+                    req
                 },
                 Some(&test_key()),
             )

@@ -51,13 +51,10 @@ pub fn example_input() -> Vec<u8> {
 }
 
 pub fn request(overrides: Overrides) -> PackRequest {
-    PackRequest {
-        input: example_input(),
-        name_hint: Some("article.txt".into()),
-        method: CaptureMethod::LocalFile,
-        overrides,
-        captured_at: captured_at(),
-    }
+    let mut req = PackRequest::new(example_input(), CaptureMethod::LocalFile, captured_at());
+    req.name_hint = Some("article.txt".into());
+    req.overrides = overrides;
+    req
 }
 
 pub fn example_overrides() -> Overrides {
