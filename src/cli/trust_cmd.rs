@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use provseal::display::{self, shown};
 use provseal::format::sign;
-use provseal::trust::{TrustStore, TrustedKey, TrustedSigner, TrustedTsa};
+use provseal::trust::{TrustStore, TrustedKey};
 
 use super::args::TrustCommand;
 use super::{CliResult, emit};
@@ -35,23 +35,11 @@ fn time(flag: &str, s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 fn save(path: &Path, store: &TrustStore) -> Result<(), String> {
-    let text = store.to_toml();
-    if TrustStore::parse(&text).as_ref() != Ok(store) {
-        return Err(format!(
-            "{}: the store would not read back as written",
-            path.display()
-        ));
-    }
-    provseal::pack::write_atomically(path, text.as_bytes(), true).map_err(|e| e.to_string())
-}
-
-fn key_mut<'a>(store: &'a mut TrustStore, key_id: &str) -> Result<&'a mut TrustedKey, String> {
-    store
-        .signers
-        .iter_mut()
-        .flat_map(|s| s.keys.iter_mut())
-        .find(|k| sign::key_id(&k.key) == key_id)
-        .ok_or_else(|| format!("{key_id}: no such key in the trust store"))
+    let text = store
+        .to_checked_toml()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    provseal::archive::atomic::write_atomically(path, text.as_bytes(), true)
+        .map_err(|e| e.to_string())
 }
 
 pub fn run(cmd: TrustCommand) -> CliResult {
@@ -69,13 +57,6 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                 std::fs::read_to_string(&key).map_err(|e| format!("{}: {e}", key.display()))?;
             let public =
                 sign::public_key_from_pem(&pem).map_err(|e| format!("{}: {e}", key.display()))?;
-            if let Some((holder, _)) = s.find(&public) {
-                return Err(format!(
-                    "{}: already in the trust store, under {:?}",
-                    sign::key_id(&public),
-                    holder.name
-                ));
-            }
             let entry = TrustedKey {
                 key: public,
                 not_before: not_before
@@ -88,13 +69,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                     .transpose()?,
                 revoked: None,
             };
-            match s.signers.iter_mut().find(|x| x.name == name) {
-                Some(signer) => signer.keys.push(entry),
-                None => s.signers.push(TrustedSigner {
-                    name: name.clone(),
-                    keys: vec![entry],
-                }),
-            }
+            s.add_key(&name, entry).map_err(|e| e.to_string())?;
             save(&store, &s)?;
             emit(&format!("{}\n", sign::key_id(&public)))?;
             say!("added to {} under {name:?}", store.display());
@@ -117,18 +92,9 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                     certs.len()
                 ));
             };
-            if let Some(t) = s.tsas.iter().find(|t| t.root == *root) {
-                return Err(format!(
-                    "{}: already in the trust store, as {:?}",
-                    certificate.display(),
-                    t.name
-                ));
-            }
             let subject = provseal::format::timestamp::pki::subject(root);
-            s.tsas.push(TrustedTsa {
-                name: name.clone(),
-                root: root.clone(),
-            });
+            s.add_tsa(&name, root.clone())
+                .map_err(|e| format!("{}: {e}", certificate.display()))?;
             save(&store, &s)?;
             say!(
                 "added TSA root {subject} to {} as {name:?}",
@@ -179,13 +145,15 @@ pub fn run(cmd: TrustCommand) -> CliResult {
         } => {
             display::check_clean("--reason", &reason).map_err(|e| e.to_string())?;
             let mut s = load(&store)?;
-            key_mut(&mut s, &key_id)?.revoked = Some((time("--at", &at)?, reason));
+            s.revoke(&key_id, time("--at", &at)?, &reason)
+                .map_err(|e| e.to_string())?;
             save(&store, &s)?;
             say!("revoked {key_id} from {at}");
         }
         TrustCommand::Retire { store, key_id, at } => {
             let mut s = load(&store)?;
-            key_mut(&mut s, &key_id)?.not_after = Some(time("--at", &at)?);
+            s.retire(&key_id, time("--at", &at)?)
+                .map_err(|e| e.to_string())?;
             save(&store, &s)?;
             say!("{key_id} vouches for signatures up to {at}");
         }

@@ -38,6 +38,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::format::sign::key_id;
 
+pub mod edit;
+
 /// The trust store format's version.
 pub const TRUST_STORE_VERSION: u32 = 1;
 
