@@ -49,6 +49,8 @@ pub mod cite;
 pub mod display;
 pub mod trust;
 pub mod verify;
+// What a run of verify reports (spec §10).
+pub mod run_report;
 // Collections of bundles: local folders and S3 buckets.
 pub mod archive;
 

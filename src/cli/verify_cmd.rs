@@ -11,12 +11,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use provseal::archive::batch::{Candidate, Checked};
 use provseal::cite::{self, Format};
 use provseal::verify::{self, VerifyOptions};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::args::{ColorChoice, OutputFormat, VerifyArgs};
 use provseal::verify::FailOn;
 
-use super::verify_out::{self, Totals};
+use provseal::run_report::{self, Totals};
+
+use super::verify_out;
 use super::{CliResult, citing, emit, verify_options};
 
 /// A bundle read from standard input is held in memory, so it is capped.
@@ -107,18 +109,15 @@ impl Sink<'_> {
             }
             OutputFormat::Json => {
                 self.held_json
-                    .push(verify_out::bundle_json(path, r, self.cite, self.style));
+                    .push(run_report::bundle_json(path, r, self.cite, self.style));
             }
             OutputFormat::Jsonl => {
-                let mut v = verify_out::bundle_json(path, r, self.cite, self.style);
-                if let Value::Object(m) = &mut v {
-                    m.insert("record".into(), json!("bundle"));
-                }
-                let line = super::json_out(&v, false);
+                let v = run_report::bundle_json(path, r, self.cite, self.style);
+                let line = super::json_out(&run_report::jsonl_bundle(v), false);
                 self.out(&format!("{line}\n"));
             }
             OutputFormat::Junit => {
-                self.held_junit.push_str(&verify_out::junit_case(
+                self.held_junit.push_str(&run_report::junit_case(
                     path,
                     r,
                     c.unreadable,
@@ -133,8 +132,6 @@ impl Sink<'_> {
         if let Some(pb) = self.progress.take() {
             pb.finish_and_clear();
         }
-        let summary = self.totals.json(self.fail_on);
-        let header = json!({ "provseal": "verify-report", "version": 1 });
         match (self.format, self.cite.is_some()) {
             (OutputFormat::Human, true) => {
                 if !self.csl_items.is_empty() {
@@ -152,24 +149,19 @@ impl Sink<'_> {
                 }
             }
             (OutputFormat::Json, _) => {
-                let mut doc = header;
-                if !self.summary_only {
-                    doc["bundles"] = Value::Array(std::mem::take(&mut self.held_json));
-                }
-                doc["summary"] = summary;
+                let bundles = (!self.summary_only).then(|| std::mem::take(&mut self.held_json));
+                let doc = run_report::json_document(bundles, &self.totals, self.fail_on);
                 let mut s = super::json_out(&doc, true);
                 s.push('\n');
                 self.out(&s);
             }
             (OutputFormat::Jsonl, _) => {
-                let mut doc = header;
-                doc["record"] = json!("summary");
-                doc["summary"] = summary;
+                let doc = run_report::jsonl_summary(&self.totals, self.fail_on);
                 let line = super::json_out(&doc, false);
                 self.out(&format!("{line}\n"));
             }
             (OutputFormat::Junit, _) => {
-                let doc = verify_out::junit_document(&self.held_junit, &self.totals);
+                let doc = run_report::junit_document(&self.held_junit, &self.totals);
                 self.out(&doc);
             }
         }
@@ -291,14 +283,15 @@ pub fn verify_cmd(a: &VerifyArgs, storage: &provseal::archive::storage::Storage)
         cite,
         style: &style,
         progress: show_progress.then(|| progress_bar(&found.bundles)),
-        totals: Totals {
-            skipped_files: found.skipped,
-            unreadable_dirs: found
+        totals: {
+            let mut t = Totals::default();
+            t.skipped_files = found.skipped;
+            t.unreadable_dirs = found
                 .unreadable_dirs
                 .iter()
                 .map(|(p, e)| (p.display().to_string(), e.clone()))
-                .collect(),
-            ..Totals::default()
+                .collect();
+            t
         },
         held_json: Vec::new(),
         held_junit: String::new(),

@@ -421,100 +421,16 @@ fn verify_json_deserialises_to_the_documented_shape() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Doc {
-        provseal: String,
-        version: u32,
-        bundles: Vec<Bundle>,
-        summary: Summary,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Summary {
-        total: usize,
-        passed: usize,
-        failed: usize,
-        unreadable: usize,
-        with_warnings: usize,
-        states: std::collections::BTreeMap<String, usize>,
-        fail_on: String,
-        bytes: u64,
-        seconds: f64,
-        skipped_files: usize,
-        unreadable_dirs: Vec<serde_json::Value>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Bundle {
-        path: String,
-        bundle_id: Option<String>,
-        state: String,
-        passed: bool,
-        complete: bool,
-        signer: Option<Signer>,
-        findings: Vec<F>,
-        manifest: Option<serde_json::Value>,
-        custody: Vec<Event>,
-        custody_head: Option<String>,
-        timestamps: Vec<Stamp>,
-        appendix: String,
-        citation: Option<Citation>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)] // every field is deserialised, as the spec says; not all are asserted
-    struct Event {
-        entry: String,
-        sequence: u64,
-        digest: String,
-        time: Option<String>,
-        action: Option<String>,
-        actor_key_id: Option<String>,
-        actor_name: Option<String>,
-        actor_trusted: Option<bool>,
-        note: Option<String>,
-        valid: bool,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Stamp {
-        entry: String,
-        subject: String,
-        claimed_time: Option<String>,
-        gen_time: Option<String>,
-        tsa: Option<String>,
-        serial: Option<String>,
-        valid: bool,
-        trusted: Option<bool>,
-        #[serde(default)]
-        path: Vec<String>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Signer {
-        key_id: String,
-        signature_valid: bool,
-        trusted: Option<bool>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct F {
-        code: String,
-        severity: String,
-        step: u8,
-        location: String,
-        message: String,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Citation {
-        text: String,
-        csl_json: serde_json::Value,
-    }
+    use crate::support::report_shape::Doc;
 
     let doc: Doc = serde_json::from_slice(&out.stdout).unwrap();
+    // Without --cite or jsonl, no bundle says why it is not cited or what
+    // record it is.
+    assert!(
+        doc.bundles
+            .iter()
+            .all(|b| b.not_cited.is_none() && b.record.is_none())
+    );
     // Neither bundle has an appendix: empty timeline, no head, no tokens.
     assert!(
         doc.bundles

@@ -19,6 +19,7 @@ mod keys;
 mod mutation;
 mod pack_batch;
 mod roundtrip;
+mod run_report;
 mod s3;
 mod spec_table;
 mod tamper;

@@ -5,6 +5,7 @@
 pub mod citations;
 pub mod cli;
 pub mod mini_tsa;
+pub mod report_shape;
 pub mod s3;
 pub mod server;
 pub mod tsa;
