@@ -6,7 +6,9 @@
 //! reader is built not to do.
 
 pub mod entry;
+mod headers;
 pub mod layout;
+mod local;
 pub mod read;
 pub mod write;
 
