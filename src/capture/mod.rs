@@ -272,6 +272,10 @@ fn parse_target(url: &str) -> Result<url::Url, CaptureError> {
 /// `clock` gives each response's retrieval time. The URL given and its
 /// origin may be anywhere; a redirect to another origin must resolve to
 /// public addresses only, unless `allow_private_redirects`.
+// Long (~130 lines) by reason: one loop over the redirect hops with one
+// deadline, one address check per hop and one record per exchange; split,
+// the hop state (the URL, the remaining time, the chain) would be passed
+// around instead of read in one place.
 pub fn fetch(
     url: &str,
     opts: &FetchOptions,

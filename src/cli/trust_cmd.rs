@@ -42,6 +42,43 @@ fn save(path: &Path, store: &TrustStore) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// `trust list`: each signer and its keys' windows and revocations, then
+/// each TSA root; every name and reason shown safely.
+fn listing(s: &TrustStore) -> String {
+    let mut out = String::new();
+    for signer in &s.signers {
+        out.push_str(&format!("{}\n", shown(&signer.name)));
+        for k in &signer.keys {
+            let show = |t: &Option<DateTime<Utc>>| t.map_or("-".to_string(), |t| t.to_rfc3339());
+            out.push_str(&format!(
+                "  {}  valid {} to {}",
+                sign::key_id(&k.key),
+                show(&k.not_before),
+                show(&k.not_after)
+            ));
+            if let Some((at, reason)) = &k.revoked {
+                out.push_str(&format!(
+                    "  REVOKED {} ({})",
+                    at.to_rfc3339(),
+                    shown(reason)
+                ));
+            }
+            out.push('\n');
+        }
+    }
+    for t in &s.tsas {
+        let (from, to) = provseal::format::timestamp::pki::validity(&t.root);
+        out.push_str(&format!(
+            "TSA {}\n  root {}  valid {} to {}\n",
+            shown(&t.name),
+            shown(&provseal::format::timestamp::pki::subject(&t.root)),
+            from.to_rfc3339(),
+            to.to_rfc3339()
+        ));
+    }
+    out
+}
+
 pub fn run(cmd: TrustCommand) -> CliResult {
     match cmd {
         TrustCommand::Add {
@@ -101,42 +138,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                 store.display()
             );
         }
-        TrustCommand::List { store } => {
-            let s = load(&store)?;
-            let mut out = String::new();
-            for signer in &s.signers {
-                out.push_str(&format!("{}\n", shown(&signer.name)));
-                for k in &signer.keys {
-                    let show =
-                        |t: &Option<DateTime<Utc>>| t.map_or("-".to_string(), |t| t.to_rfc3339());
-                    out.push_str(&format!(
-                        "  {}  valid {} to {}",
-                        sign::key_id(&k.key),
-                        show(&k.not_before),
-                        show(&k.not_after)
-                    ));
-                    if let Some((at, reason)) = &k.revoked {
-                        out.push_str(&format!(
-                            "  REVOKED {} ({})",
-                            at.to_rfc3339(),
-                            shown(reason)
-                        ));
-                    }
-                    out.push('\n');
-                }
-            }
-            for t in &s.tsas {
-                let (from, to) = provseal::format::timestamp::pki::validity(&t.root);
-                out.push_str(&format!(
-                    "TSA {}\n  root {}  valid {} to {}\n",
-                    shown(&t.name),
-                    shown(&provseal::format::timestamp::pki::subject(&t.root)),
-                    from.to_rfc3339(),
-                    to.to_rfc3339()
-                ));
-            }
-            emit(&out)?;
-        }
+        TrustCommand::List { store } => emit(&listing(&load(&store)?))?,
         TrustCommand::Revoke {
             store,
             key_id,

@@ -134,6 +134,9 @@ pub fn extract_html(bytes: &[u8]) -> Extracted {
 
 /// As [`extract_html`], with a charset declared by a server, which wins
 /// over `<meta charset>`.
+// Long (~170 lines) by reason: one cascade per field (title, byline, date,
+// body), each a list of sources tried in order over the one parsed
+// document; issue 19 replaces the cascades with scored candidates.
 pub fn extract_html_with(bytes: &[u8], http_charset: Option<&str>) -> Extracted {
     let declared = http_charset
         .filter(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()).is_some())

@@ -88,6 +88,83 @@ pub fn pack_fetched(
     pack_captures(fetched, &[], overrides, captured_at, key)
 }
 
+/// Stores each further page under `copies/N/` (its bytes, its text and
+/// its WARC) and describes it for the manifest's `copies`.
+fn store_copies(
+    copies: &[Page],
+    role_of: &dyn Fn(&str) -> UrlRole,
+    files: &mut Vec<(FileEntry, Vec<u8>)>,
+) -> Vec<CopyRecord> {
+    let mut records = Vec::new();
+    for (i, c) in copies.iter().enumerate() {
+        let dir = format!("copies/{}", i + 1);
+        let ext = if c.kind == InputKind::Html {
+            "html"
+        } else {
+            "txt"
+        };
+        let (source, text, warc) = (
+            format!("{dir}/page.{ext}"),
+            format!("{dir}/text.txt"),
+            format!("{dir}/capture.warc"),
+        );
+        files.push((
+            file_entry(&source, &c.fetched.body, &c.media, FileRole::Copy),
+            c.fetched.body.clone(),
+        ));
+        files.push((
+            file_entry(
+                &text,
+                c.extracted.text.as_bytes(),
+                "text/plain; charset=utf-8",
+                FileRole::Copy,
+            ),
+            c.extracted.text.clone().into_bytes(),
+        ));
+        files.push((
+            file_entry(&warc, &c.warc, "application/warc", FileRole::Copy),
+            c.warc.clone(),
+        ));
+        records.push(CopyRecord {
+            url: c.requested().to_string(),
+            role: role_of(c.requested()),
+            source,
+            text,
+            warc,
+            http: c.http.clone(),
+        });
+    }
+    records
+}
+
+/// Each page's text compared with the reference's: the page captured from
+/// the original URL, if any (with none, there is nothing to compare to).
+fn relations_to_reference(all: &[&Page], role_of: &dyn Fn(&str) -> UrlRole) -> Vec<RepostRelation> {
+    let reference = all
+        .iter()
+        .copied()
+        .find(|p| role_of(p.requested()) == UrlRole::Original);
+    let mut relations = Vec::new();
+    if let Some(r) = reference {
+        for p in all.iter().filter(|p| !std::ptr::eq(**p, r)) {
+            let c = compare(
+                &r.extracted.text,
+                &p.extracted.text,
+                r.fetched.body == p.fetched.body,
+            );
+            relations.push(RepostRelation {
+                original_url: r.requested().to_string(),
+                repost_url: p.requested().to_string(),
+                relation: c.relation,
+                similarity_permille: (c.similarity * 1000.0).round().clamp(0.0, 1000.0) as u16,
+                original_words: c.original_words as u64,
+                repost_words: c.repost_words as u64,
+            });
+        }
+    }
+    relations
+}
+
 /// As [`pack_fetched`], with further pages captured together (`--also`):
 /// each is stored under `copies/N/` and described in the manifest's
 /// `copies`; the page whose URL is the original (else the main page) is the
@@ -157,70 +234,10 @@ pub fn pack_captures(
             first.warc.clone(),
         ),
     ];
-    let mut records = Vec::new();
-    for (i, c) in copies.iter().enumerate() {
-        let dir = format!("copies/{}", i + 1);
-        let ext = if c.kind == InputKind::Html {
-            "html"
-        } else {
-            "txt"
-        };
-        let (source, text, warc) = (
-            format!("{dir}/page.{ext}"),
-            format!("{dir}/text.txt"),
-            format!("{dir}/capture.warc"),
-        );
-        files.push((
-            file_entry(&source, &c.fetched.body, &c.media, FileRole::Copy),
-            c.fetched.body.clone(),
-        ));
-        files.push((
-            file_entry(
-                &text,
-                c.extracted.text.as_bytes(),
-                "text/plain; charset=utf-8",
-                FileRole::Copy,
-            ),
-            c.extracted.text.clone().into_bytes(),
-        ));
-        files.push((
-            file_entry(&warc, &c.warc, "application/warc", FileRole::Copy),
-            c.warc.clone(),
-        ));
-        records.push(CopyRecord {
-            url: c.requested().to_string(),
-            role: role_of(c.requested()),
-            source,
-            text,
-            warc,
-            http: c.http.clone(),
-        });
-    }
+    let records = store_copies(&copies, &role_of, &mut files);
 
-    // The reference is the page captured from the original URL, if any.
     let all: Vec<&Page> = std::iter::once(&first).chain(copies.iter()).collect();
-    let reference = all
-        .iter()
-        .copied()
-        .find(|p| role_of(p.requested()) == UrlRole::Original);
-    let mut relations = Vec::new();
-    if let Some(r) = reference {
-        for p in all.iter().filter(|p| !std::ptr::eq(**p, r)) {
-            let c = compare(
-                &r.extracted.text,
-                &p.extracted.text,
-                r.fetched.body == p.fetched.body,
-            );
-            relations.push(RepostRelation {
-                original_url: r.requested().to_string(),
-                repost_url: p.requested().to_string(),
-                relation: c.relation,
-                similarity_permille: (c.similarity * 1000.0).round().clamp(0.0, 1000.0) as u16,
-                original_words: c.original_words as u64,
-                repost_words: c.repost_words as u64,
-            });
-        }
-    }
+    let relations = relations_to_reference(&all, &role_of);
     let capture = Capture {
         captured_at: format_captured_at(&captured_at),
         method: CaptureMethod::Http,

@@ -191,6 +191,8 @@ fn judge_custody(
 /// proves the signature existed before the revocation (else E044), and a
 /// key retired since is trusted with W011 unless a token proves the
 /// signature existed by the window's end.
+// Long (~115 lines) by reason: the §8.2 decision table (trusted, unknown,
+// outside its window, revoked before or after, retired) as one match.
 fn judge_by_store(
     store: &crate::trust::TrustStore,
     key: &VerifyingKey,

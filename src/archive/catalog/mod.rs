@@ -211,6 +211,9 @@ impl Catalog {
     /// concurrent captures of the same content cannot both be stored. An
     /// error from `store` leaves the catalog unchanged. `store` does not run
     /// for a duplicate (the value is then `None`).
+    // Long (~100 lines) by reason: one write transaction, held from the
+    // duplicate check to the commit; split, the transaction would be passed
+    // through every part.
     pub fn add_with<T, E>(
         &mut self,
         r: &Record,

@@ -65,9 +65,64 @@ fn malformed(what: impl std::fmt::Display) -> TokenProblem {
     TokenProblem::Malformed(what.to_string())
 }
 
-/// Checks a DER `TimeStampResp` as a token over `stamped`.
+/// Checks a DER `TimeStampResp` as a token over `stamped`: structure
+/// first, before any cryptography; then the imprint; then who signed; then
+/// the signature over the signed attributes.
 pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProblem> {
-    // Structure first, before any cryptography.
+    let Structure {
+        sd,
+        tst_der,
+        tst,
+        certificates,
+    } = structure(response)?;
+    // `structure` refused any other count; matched again, not indexed.
+    let [signer_info] = sd.signer_infos.0.as_slice() else {
+        return Err(malformed("a token has exactly one signer info"));
+    };
+    let gen_time = DateTime::<Utc>::from(tst.gen_time.to_system_time());
+    let imprint_alg = tst.message_imprint.hash_algorithm.oid;
+    check_imprint(&tst, stamped)?;
+
+    // The signer's certificate, which a token must carry (spec §6.5).
+    let signer = certificates
+        .iter()
+        .find(|c| identifies(&signer_info.sid, c))
+        .cloned()
+        .ok_or_else(|| {
+            TokenProblem::Signature("the token does not carry its TSA's certificate".into())
+        })?;
+
+    // Who signed comes before whether the signature holds: a certificate
+    // that may not sign timestamps makes any signature by it irrelevant.
+    check_tsa_usage(&signer)?;
+    check_signed_attributes(signer_info, &tst_der, &signer)?;
+
+    Ok(Token {
+        info: TokenInfo {
+            gen_time,
+            tsa: pki::subject(&signer),
+            serial: crate::format::digest::hex_lower(tst.serial_number.as_bytes()),
+            policy: tst.policy.to_string(),
+            hash_algorithm: pki::digest_name(&imprint_alg).into(),
+        },
+        signer,
+        certificates,
+        nonce: tst.nonce.map(|n| n.as_bytes().to_vec()),
+    })
+}
+
+/// A response whose structure checked out.
+struct Structure {
+    sd: SignedData,
+    tst_der: Vec<u8>,
+    tst: TstInfo,
+    certificates: Vec<Certificate>,
+}
+
+/// The response's structure (spec §6.5), with no cryptography yet: a
+/// granted status, CMS SignedData over a TSTInfo, one signer info, and the
+/// versions and digest list RFC 5652 fixes.
+fn structure(response: &[u8]) -> Result<Structure, TokenProblem> {
     let resp = TimeStampResp::from_der(response).map_err(malformed)?;
     if resp.status.status > 1 {
         return Err(malformed(format!(
@@ -93,8 +148,8 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
     if econtent.tag() != Tag::OctetString {
         return Err(malformed("the TSTInfo is not in an OCTET STRING"));
     }
-    let tst_der = econtent.value();
-    let tst = TstInfo::from_der(tst_der).map_err(malformed)?;
+    let tst_der = econtent.value().to_vec();
+    let tst = TstInfo::from_der(&tst_der).map_err(malformed)?;
     if tst.version != 1 {
         return Err(malformed(format!("TSTInfo version {}", tst.version)));
     }
@@ -133,9 +188,16 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
             _ => None,
         })
         .collect();
-    let gen_time = DateTime::<Utc>::from(tst.gen_time.to_system_time());
+    Ok(Structure {
+        sd,
+        tst_der,
+        tst,
+        certificates,
+    })
+}
 
-    // The imprint.
+/// The imprint must be the stamped bytes' hash, by an accepted algorithm.
+fn check_imprint(tst: &TstInfo, stamped: &[u8]) -> Result<(), TokenProblem> {
     let imprint_alg = tst.message_imprint.hash_algorithm.oid;
     let expected = digest(&imprint_alg, stamped)
         .filter(|_| imprint_alg != oid::SHA1)
@@ -150,22 +212,17 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
             crate::format::digest::hex_lower(&expected)
         )));
     }
+    Ok(())
+}
 
-    // The signer's certificate, which a token must carry (spec §6.5).
-    let signer = certificates
-        .iter()
-        .find(|c| identifies(&signer_info.sid, c))
-        .cloned()
-        .ok_or_else(|| {
-            TokenProblem::Signature("the token does not carry its TSA's certificate".into())
-        })?;
-
-    // Who signed comes before whether the signature holds: a certificate
-    // that may not sign timestamps makes any signature by it irrelevant.
-    check_tsa_usage(&signer)?;
-
-    // The signed attributes bind the content type, the TSTInfo and the
-    // certificate (RFC 3161 §2.4.1, RFC 5816).
+/// The signed attributes bind the content type, the TSTInfo and the
+/// certificate (RFC 3161 §2.4.1, RFC 5816), and the TSA's signature must
+/// hold over them.
+fn check_signed_attributes(
+    signer_info: &cms::signed_data::SignerInfo,
+    tst_der: &[u8],
+    signer: &Certificate,
+) -> Result<(), TokenProblem> {
     let sig = |m: &str| TokenProblem::Signature(m.to_string());
     let attrs = signer_info
         .signed_attrs
@@ -198,7 +255,7 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
     if md.as_bytes() != tst_hash.as_slice() {
         return Err(sig("the signed message digest is not the TSTInfo's"));
     }
-    check_signing_certificate(&attr, &signer)?;
+    check_signing_certificate(&attr, signer)?;
     let signed_bytes = attrs
         .to_der()
         .map_err(|e: der::Error| sig(&e.to_string()))?;
@@ -209,20 +266,7 @@ pub fn check_token(response: &[u8], stamped: &[u8]) -> Result<Token, TokenProble
         &signed_bytes,
         signer_info.signature.as_bytes(),
     )
-    .map_err(TokenProblem::Signature)?;
-
-    Ok(Token {
-        info: TokenInfo {
-            gen_time,
-            tsa: pki::subject(&signer),
-            serial: crate::format::digest::hex_lower(tst.serial_number.as_bytes()),
-            policy: tst.policy.to_string(),
-            hash_algorithm: pki::digest_name(&imprint_alg).into(),
-        },
-        signer,
-        certificates,
-        nonce: tst.nonce.map(|n| n.as_bytes().to_vec()),
-    })
+    .map_err(TokenProblem::Signature)
 }
 
 fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
