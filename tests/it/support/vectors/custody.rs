@@ -1,5 +1,5 @@
-//! Vectors for the appendix (spec §6.4, §6.5): custody chains and RFC 3161
-//! timestamp tokens, each invalid one breaking exactly one rule.
+//! Vectors for custody chains (spec §6.4), each invalid one breaking
+//! exactly one rule, and the helpers the timestamp vectors share.
 
 use provseal::format::appendix::{self, AppendixName};
 use provseal::format::canonical::canonical_json;
@@ -10,29 +10,29 @@ use super::Hand::{Fail, NotApplicable, Pass};
 use super::{Builder, OTHER, TEST};
 use crate::support::*;
 
-fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
+pub(super) fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
 }
 
-fn unix(s: &str) -> i64 {
+pub(super) fn unix(s: &str) -> i64 {
     t(s).timestamp()
 }
 
 /// The bundle id of bundle bytes.
-fn id_of(bytes: &[u8]) -> String {
+pub(super) fn id_of(bytes: &[u8]) -> String {
     Sha256Digest::of(get(&entries(bytes), "manifest.json")).to_prefixed()
 }
 
-fn with(bytes: &[u8], additions: Vec<(AppendixName, Vec<u8>)>) -> Vec<u8> {
+pub(super) fn with(bytes: &[u8], additions: Vec<(AppendixName, Vec<u8>)>) -> Vec<u8> {
     appendix::append(bytes, &additions).unwrap()
 }
 
 /// Signs an arbitrary event statement, for events that break a rule.
-fn sign_event(key: &KeyPair, e: &Event) -> Vec<u8> {
+pub(super) fn sign_event(key: &KeyPair, e: &Event) -> Vec<u8> {
     key.sign_envelope(EVENT_PAYLOAD_TYPE, &canonical_json(e))
 }
 
-fn statement(key: &KeyPair, id: &str, seq: u64, previous: &str, time: &str) -> Event {
+pub(super) fn statement(key: &KeyPair, id: &str, seq: u64, previous: &str, time: &str) -> Event {
     Event {
         kind: EVENT_TYPE.into(),
         version: 1,
@@ -46,17 +46,21 @@ fn statement(key: &KeyPair, id: &str, seq: u64, previous: &str, time: &str) -> E
     }
 }
 
-fn signature_of(envelope: &[u8]) -> [u8; 64] {
+pub(super) fn signature_of(envelope: &[u8]) -> [u8; 64] {
     provseal::format::sign::open_envelope(envelope, EVENT_PAYLOAD_TYPE)
         .unwrap()
         .signature
 }
 
-const T1: &str = "2024-03-16T09:00:00Z";
-const T2: &str = "2024-03-17T10:30:00Z";
-const T3: &str = "2024-03-18T11:00:00Z";
+pub(super) const T1: &str = "2024-03-16T09:00:00Z";
+pub(super) const T2: &str = "2024-03-17T10:30:00Z";
+pub(super) const T3: &str = "2024-03-18T11:00:00Z";
 
-pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
+/// Custody chains (spec §6.4), each invalid one breaking one rule;
+/// returns the valid chain's two events for the vector that has it all.
+// Long by reason: one chain (e1, e2, e3) and the two closures that add a
+// vector over it; every vector below is that chain with one rule broken.
+pub(super) fn add_all(b: &mut Builder, signed: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let (test, other) = (test_key(), other_key());
     let id = id_of(signed);
     let e1 = make_event(
@@ -291,211 +295,5 @@ pub(super) fn add_all(b: &mut Builder, signed: &[u8]) {
         .entry
         .limits
         .insert("max_appendix_entry_bytes".into(), 512);
-
-    // Timestamps over the manifest signature (2024-03-15T08:30:00Z claimed).
-    let sig = appendix::manifest_signature(signed).unwrap();
-    let stamped = |tsa: &str, at: &str, over: &[u8]| {
-        with(
-            signed,
-            vec![(
-                AppendixName::SignatureToken(1),
-                mini_tsa::token(tsa, over, unix(at), 1, false),
-            )],
-        )
-    };
-    let good = stamped("tsa", "2024-03-15T09:00:00Z", &sig);
-    let add_ts = |b: &mut Builder,
-                  file: &str,
-                  d: &str,
-                  bytes: Vec<u8>,
-                  roots: &[&str],
-                  state: &str,
-                  codes: &[&str],
-                  hand| {
-        b.add(file, d, bytes, &[TEST, OTHER], false, state, codes, hand);
-        b.out.last_mut().unwrap().entry.tsa_roots = roots.iter().map(|r| r.to_string()).collect();
-    };
-    let root = "tsa/root.pem";
-    add_ts(
-        b,
-        "valid/timestamped.zip",
-        "The signed bundle with an RFC 3161 token over its signature (genTime 2024-03-15T09:00:00Z), the TSA root trusted.",
-        good.clone(),
-        &[root],
-        "verified-trusted",
-        &[],
-        Pass,
-    );
-    // A trusted token settles what the signer's claim alone cannot (spec
-    // §8.2): the signature existed before the revocation, or by the end
-    // of the retired key's window.
-    for (file, d, store, codes) in [
-        (
-            "valid/W005_key_revoked_after_signing.zip",
-            "Signed before its key was revoked (2025-06-01), as a trusted token (genTime 2024-03-15T09:00:00Z) proves: verified, with the revocation shown.",
-            "keys/trust-store-revoked-later.toml",
-            &["W005"][..],
-        ),
-        (
-            "valid/trust_store_rotated_key.zip",
-            "Signed with a key rotated out on 2025-01-01, and a trusted token proves the signature existed in 2024: verified, no warning.",
-            "keys/trust-store-rotated.toml",
-            &[][..],
-        ),
-    ] {
-        add_ts(
-            b,
-            file,
-            d,
-            good.clone(),
-            &[root],
-            "verified-trusted",
-            codes,
-            NotApplicable,
-        );
-        let v = b.out.last_mut().unwrap();
-        v.entry.trust_store = Some(store.into());
-        v.entry.trusted_keys.clear();
-    }
-    add_ts(
-        b,
-        "valid/W008_timestamp_without_root.zip",
-        "The same, verified without any TSA root: the token checks out but its time is not vouched for.",
-        good.clone(),
-        &[],
-        "verified-trusted",
-        &["W008"],
-        Pass,
-    );
-    add_ts(
-        b,
-        "valid/timestamp_tsa_certificate_expired_since.zip",
-        "A token by a TSA certificate valid 2023-01-01 to 2024-12-31, made in 2024 and verified in 2026: judged at genTime, so trusted.",
-        stamped("expired", "2024-03-15T09:00:00Z", &sig),
-        &[root],
-        "verified-trusted",
-        &[],
-        Pass,
-    );
-    add_ts(
-        b,
-        "invalid/E070_timestamp_not_a_response.zip",
-        "A timestamp entry that is not a DER TimeStampResp.",
-        with(
-            signed,
-            vec![(
-                AppendixName::SignatureToken(1),
-                b"not a time-stamp response\n".to_vec(),
-            )],
-        ),
-        &[root],
-        "verified-trusted",
-        &["E070"],
-        Fail,
-    );
-    add_ts(
-        b,
-        "invalid/E071_timestamp_over_other_bytes.zip",
-        "A genuine token over 64 other bytes, not this bundle's signature.",
-        stamped("tsa", "2024-03-15T09:00:00Z", &[0x55; 64]),
-        &[root],
-        "verified-trusted",
-        &["E071"],
-        Fail,
-    );
-    add_ts(
-        b,
-        "invalid/E071_custody_timestamp_over_other_bytes.zip",
-        "A genuine token over a custody event's place, but over 64 other bytes rather than that event's signature.",
-        with(
-            signed,
-            vec![
-                (AppendixName::Event(1), e1.clone()),
-                (
-                    AppendixName::EventToken(1, 1),
-                    mini_tsa::token("tsa", &[0x66; 64], unix("2024-03-16T09:05:00Z"), 3, false),
-                ),
-            ],
-        ),
-        &[root],
-        "verified-trusted",
-        &["E071"],
-        Fail,
-    );
-    add_ts(
-        b,
-        "invalid/E072_timestamp_signature_invalid.zip",
-        "A token whose ECDSA signature is over other signed attributes.",
-        with(
-            signed,
-            vec![(
-                AppendixName::SignatureToken(1),
-                mini_tsa::token("tsa", &sig, unix("2024-03-15T09:00:00Z"), 1, true),
-            )],
-        ),
-        &[root],
-        "verified-trusted",
-        &["E072"],
-        Fail,
-    );
-    add_ts(
-        b,
-        "invalid/E073_timestamp_not_a_tsa_certificate.zip",
-        "A token signed with a certificate that lacks the timeStamping extended key usage.",
-        stamped("plain", "2024-03-15T09:00:00Z", &sig),
-        &[root],
-        "verified-trusted",
-        &["E073"],
-        Fail,
-    );
-    add_ts(
-        b,
-        "invalid/E074_timestamp_untrusted_root.zip",
-        "A genuine token whose TSA does not chain to the root the verifier trusts.",
-        good.clone(),
-        &["tsa/other-root.pem"],
-        "verified-trusted",
-        &["E074"],
-        Fail,
-    );
-    add_ts(
-        b,
-        "invalid/E075_capture_time_after_timestamp.zip",
-        "A token attesting the signature existed at 2024-03-15T08:00:00Z, half an hour before the capture time the manifest claims.",
-        stamped("tsa", "2024-03-15T08:00:00Z", &sig),
-        &[root],
-        "verified-trusted",
-        &["E075"],
-        Fail,
-    );
-
-    // Everything together: the bundle the mutation test changes byte by byte.
-    let t1 = mini_tsa::token(
-        "tsa",
-        &signature_of(&e1),
-        unix("2024-03-16T09:05:00Z"),
-        2,
-        false,
-    );
-    add_ts(
-        b,
-        "valid/custody_and_timestamps.zip",
-        "A token over the signature, two custody events by two keys, and a token over the first event.",
-        with(
-            signed,
-            vec![
-                (
-                    AppendixName::SignatureToken(1),
-                    mini_tsa::token("tsa", &sig, unix("2024-03-15T09:00:00Z"), 1, false),
-                ),
-                (AppendixName::Event(1), e1.clone()),
-                (AppendixName::EventToken(1, 1), t1),
-                (AppendixName::Event(2), e2.clone()),
-            ],
-        ),
-        &[root],
-        "verified-trusted",
-        &[],
-        Pass,
-    );
+    (e1, e2)
 }
