@@ -3,12 +3,26 @@
 #   make a throwaway signing key, pack examples/article.txt into a signed
 #   evidence bundle, verify it trusting that key, cite it, record a custody
 #   event, and check it again with nothing but unzip, sha256sum and openssl.
-# Everything it writes goes to target/demo/ so you can look at it afterwards.
+# Everything it writes goes to target/demo/ (or $CARGO_TARGET_DIR/demo/) so
+# you can look at it afterwards. It runs from any directory.
 set -eu
 cd "$(dirname "$0")/.."
-cargo build --quiet --bin provseal
-bin=target/debug/provseal
-out=target/demo
+command -v cargo >/dev/null 2>&1 || {
+    echo "demo: cargo is not installed: install Rust first (see README.md)" >&2
+    exit 2
+}
+echo "== building provseal (the first build takes about 10 minutes on 2 cores; later ones seconds)"
+started=$(date +%s)
+# cargo names the binary it built, wherever CARGO_TARGET_DIR or a config
+# puts it; its progress goes to the terminal as usual.
+bin=$(cargo build --bin provseal --message-format=json-render-diagnostics |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+[ -n "$bin" ] && [ -x "$bin" ] || {
+    echo "demo: cargo did not report the provseal binary it built" >&2
+    exit 2
+}
+echo "built $bin in $(( $(date +%s) - started )) s"
+out=$(dirname "$(dirname "$bin")")/demo
 rm -rf "$out"
 mkdir -p "$out"
 

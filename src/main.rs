@@ -12,8 +12,8 @@ use clap::Parser;
 fn main() -> ExitCode {
     let args = cli::args::Cli::parse();
     match cli::run(args) {
-        Ok(code) => code,
-        Err(e) => {
+        Ok(outcome) => outcome.code(),
+        Err(cli::CliError(e)) => {
             // Errors name files, URLs and values from bundles and pages:
             // shown on one line, through the one sanitiser.
             eprintln!("provseal: {}", provseal::display::inline(&e));

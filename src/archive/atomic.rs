@@ -25,8 +25,12 @@ pub enum WriteError {
     /// Replacing the file in place would change more than this name.
     #[error("{0}: {1}")]
     Refused(PathBuf, &'static str),
-    /// The file system failed.
-    #[error("{path}: {source}")]
+    /// The folder the file would go in does not exist.
+    #[error("{}: the folder does not exist (create it first, or give --parents)", .0.display())]
+    NoFolder(PathBuf),
+    /// The file system failed. The message names the file asked for, never
+    /// the temporary file it is written through.
+    #[error("{}: {}", .path.display(), crate::display::io_words(.source))]
     Io {
         /// The file involved.
         path: PathBuf,
@@ -84,6 +88,9 @@ pub fn write_with_mode(
         return Err(WriteError::Exists(path.to_path_buf()));
     }
     let dir = dir_of(path);
+    if !dir.is_dir() {
+        return Err(WriteError::NoFolder(dir));
+    }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".provseal-").suffix(".partial");
     #[cfg(unix)]

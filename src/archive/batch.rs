@@ -214,7 +214,7 @@ pub struct Checked {
 pub fn verify_file(path: &Path, opts: &VerifyOptions) -> Checked {
     let start = std::time::Instant::now();
     checked(
-        verify_path(path, opts).map_err(|e| e.to_string()),
+        verify_path(path, opts).map_err(|e| crate::display::io_words(&e)),
         "file",
         start,
     )
@@ -222,7 +222,10 @@ pub fn verify_file(path: &Path, opts: &VerifyOptions) -> Checked {
 
 /// The outcome of a verification that began at `start`: a bundle that
 /// could not be read at all (`Err`, saying why) is one **E001** finding
-/// that names `what` it was (a file, an object).
+/// that names `what` it was (a file, an object). Its message begins "the
+/// file could not be read: " (or "the object …"), which
+/// [`Report::invalidity`](crate::verify::Report::invalidity) reads to say
+/// "CANNOT BE READ" rather than "not a bundle".
 pub fn checked(result: Result<Report, String>, what: &str, start: std::time::Instant) -> Checked {
     let (report, unreadable) = match result {
         Ok(r) => (r, false),

@@ -72,7 +72,7 @@ pub enum StorageError {
     #[error(transparent)]
     Remote(#[from] RemoteError),
     /// A local file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{}: {}", .path.display(), crate::display::io_words(.source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -186,7 +186,10 @@ impl Storage {
         let start = Instant::now();
         let (got, what) = match Location::of(&c.path) {
             Ok(Location::File(p)) => (
-                cpu.run(|| verify::verify_path_with_text(&p, opts).map_err(|e| e.to_string())),
+                cpu.run(|| {
+                    verify::verify_path_with_text(&p, opts)
+                        .map_err(|e| crate::display::io_words(&e))
+                }),
                 "file",
             ),
             Ok(Location::Object(uri)) => (

@@ -5,7 +5,6 @@
 
 use std::ops::ControlFlow;
 use std::path::Path;
-use std::process::ExitCode;
 
 use chrono::Utc;
 use provseal::archive::catalog::Query;
@@ -16,7 +15,7 @@ use provseal::pack;
 use serde_json::json;
 
 use super::args::{CatalogAt, CatalogCommand, CatalogSearchArgs};
-use super::{CliResult, emit, threads, verify_options};
+use super::{CliResult, Outcome, emit, threads, verify_options};
 
 fn clock() -> chrono::DateTime<Utc> {
     Utc::now()
@@ -92,12 +91,18 @@ pub fn run(cmd: CatalogCommand, storage: &Storage) -> CliResult {
         } => {
             let at = archive_at(&at)?;
             let opts = verify_options(&trust)?;
+            if trust.trust.is_empty() && trust.trust_store.is_none() {
+                say!(
+                    "note: no --trust or --trust-store: bundles are catalogued as intact-untrusted (their files and signatures hold, but nobody here vouches for the signer); search shows that state"
+                );
+            }
             let found = storage.discover(&inputs).map_err(|e| e.to_string())?;
             for (dir, e) in &found.unreadable_dirs {
                 say!("{}: {e}", dir.display());
             }
             let mut cat = at.open().map_err(|e| e.to_string())?;
             let mut failure = None;
+            let mut outside = 0usize;
             let totals = upkeep::add_all(
                 &mut cat,
                 &found.bundles,
@@ -107,11 +112,25 @@ pub fn run(cmd: CatalogCommand, storage: &Storage) -> CliResult {
                 threads(j),
                 allow_duplicate,
                 &clock,
-                |o| emit_or_stop(&add_line(o), &mut failure),
+                |o| {
+                    if let AddOutcome::New { location, .. } | AddOutcome::Updated { location, .. } =
+                        o
+                        && Path::new(location).is_absolute()
+                    {
+                        outside += 1;
+                    }
+                    emit_or_stop(&add_line(o), &mut failure)
+                },
             )
             .map_err(|e| e.to_string())?;
             if let Some(e) = failure {
-                return Err(e);
+                return Err(e.into());
+            }
+            if outside > 0 {
+                say!(
+                    "note: {outside} of them are outside {}: the catalog records their absolute paths, and `catalog rebuild`, which reads only the archive, would drop them; copy them into the archive to keep them catalogued",
+                    at.root.display()
+                );
             }
             say!(
                 "{}: {} added or updated, {} not added; {} bundles catalogued",
@@ -145,12 +164,8 @@ pub fn run(cmd: CatalogCommand, storage: &Storage) -> CliResult {
     }
 }
 
-fn exit(ok: bool) -> ExitCode {
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+fn exit(ok: bool) -> Outcome {
+    if ok { Outcome::Passed } else { Outcome::Failed }
 }
 
 fn search(a: &CatalogSearchArgs) -> CliResult {
@@ -190,7 +205,7 @@ fn search(a: &CatalogSearchArgs) -> CliResult {
         emit(&out)?;
         say!("{} found", found.len());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 /// Reads a duration such as `30d`, `12h`, `90m`, `45s` or `2w`.
@@ -264,7 +279,7 @@ fn fixity(
     )
     .map_err(|e| e.to_string())?;
     if let Some(e) = failure {
-        return Err(e);
+        return Err(e.into());
     }
     let (passed, failed) = (totals.passed, totals.failed);
     if json {
@@ -296,7 +311,7 @@ fn rebuild(
     })
     .map_err(|e| e.to_string())?;
     if let Some(e) = failure {
-        return Err(e);
+        return Err(e.into());
     }
     say!(
         "{}: rebuilt from {} bundle(s) under {}; {} not added",
@@ -341,5 +356,5 @@ pub fn store_into(
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }

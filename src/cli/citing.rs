@@ -1,7 +1,5 @@
 //! `cite`, and the citations of `verify --cite`.
 
-use std::process::ExitCode;
-
 use provseal::cite::{self, CiteSource, Format, Markup};
 use std::path::Path;
 
@@ -10,7 +8,7 @@ use provseal::display;
 use provseal::verify::State;
 
 use super::args::{CiteArgs, CiteStyleArgs};
-use super::{CliResult, emit, verify_one, verify_options, verify_out};
+use super::{CliResult, Outcome, emit, verify_one, verify_options, verify_out};
 
 /// The library's citation settings from the command line's.
 pub fn style(a: &CiteStyleArgs) -> cite::Style {
@@ -22,6 +20,14 @@ pub fn style(a: &CiteStyleArgs) -> cite::Style {
 }
 
 pub fn cite_cmd(a: &CiteArgs, storage: &provseal::archive::storage::Storage) -> CliResult {
+    // The folder is checked before the bundle is: a typo is reported at
+    // once, and nothing is half done.
+    if let Some(dir) = &a.out_dir {
+        if a.format.format().is_some() {
+            return Err("--out-dir goes with --format all".into());
+        }
+        super::ensure_folder(dir, a.parents)?;
+    }
     let opts = verify_options(&a.trust)?;
     let report = verify_one(&a.bundle, &opts, storage)?;
     let style = style(&a.style);
@@ -33,7 +39,7 @@ pub fn cite_cmd(a: &CiteArgs, storage: &provseal::archive::storage::Storage) -> 
                 verify_out::human_block(&a.bundle, &report, false, provseal::verify::FailOn::Error)
             );
             say!("provseal: {}: not cited: {reason}", a.bundle.display());
-            return Ok(ExitCode::from(1));
+            return Ok(Outcome::Failed);
         }
     };
     if report.state == State::IntactUntrusted {
@@ -46,12 +52,12 @@ pub fn cite_cmd(a: &CiteArgs, storage: &provseal::archive::storage::Storage) -> 
         );
     }
     match (a.format.format(), &a.out_dir) {
-        (Some(_), Some(_)) => return Err("--out-dir goes with --format all".into()),
-        (Some(f), None) => emit(&cite::render(f, &src, style.markup))?,
+        // --out-dir with one format was refused above.
+        (Some(f), _) => emit(&cite::render(f, &src, style.markup))?,
         (None, None) => emit(&cite::render_all(&src, style.markup))?,
         (None, Some(dir)) => write_all(dir, &src, &style, a.force)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 /// `cite --format all --out-dir DIR`: one file per format. Every name is
@@ -59,7 +65,6 @@ pub fn cite_cmd(a: &CiteArgs, storage: &provseal::archive::storage::Storage) -> 
 /// file is written atomically, replacing (never following) a symbolic
 /// link, and an existing name only with `--force`.
 fn write_all(dir: &Path, src: &CiteSource, style: &cite::Style, force: bool) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let files: Vec<(std::path::PathBuf, String)> = Format::ALL
         .iter()
         .map(|f| {

@@ -4,14 +4,13 @@
 //! memory that is zeroised when dropped, and are never printed or logged.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use provseal::format::digest::Sha256Digest;
 use provseal::format::sign::{self, KeyPair};
 use zeroize::Zeroizing;
 
 use super::args::KeyCommand;
-use super::{CliResult, emit, with_ext, write_new};
+use super::{CliResult, Outcome, emit, with_ext, write_new};
 
 /// The environment variable a passphrase may come from (for scripts; a
 /// prompt is safer on a shared machine).
@@ -55,9 +54,7 @@ fn passphrase(what: &str, confirm: bool) -> Result<Zeroizing<String>, String> {
 
 /// Reads a private key, asking for its passphrase when it is encrypted.
 pub fn read_private(path: &Path) -> Result<KeyPair, String> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
-    );
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(super::io_at(path))?);
     let key = if sign::is_encrypted_pem(&text) {
         let p = passphrase(&path.display().to_string(), false)?;
         KeyPair::from_pem(&text, Some(p.as_bytes()))
@@ -68,6 +65,26 @@ pub fn read_private(path: &Path) -> Result<KeyPair, String> {
 }
 
 fn generate(out: &Path, encrypt: bool) -> CliResult {
+    let named_folder = out
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::MAIN_SEPARATOR)
+        || out.as_os_str().to_string_lossy().ends_with('/')
+        || out.is_dir();
+    if named_folder {
+        return Err(format!(
+            "{}: is a folder; --out takes a name for the key, such as {} (which writes newsroom.key and newsroom.pub)",
+            out.display(),
+            out.join("newsroom").display()
+        )
+        .into());
+    }
+    super::ensure_folder(super::folder_of(out), false)?;
+    if !encrypt && std::env::var_os(PASSPHRASE_ENV).is_some() {
+        say!(
+            "warning: {PASSPHRASE_ENV} is set, but without --encrypt the private key is written unencrypted; give --encrypt to protect it with that passphrase"
+        );
+    }
     let priv_path = with_ext(out, ".key");
     let pub_path = with_ext(out, ".pub");
     for p in [&priv_path, &pub_path] {
@@ -75,7 +92,8 @@ fn generate(out: &Path, encrypt: bool) -> CliResult {
             return Err(format!(
                 "{}: already exists; refusing to overwrite a key",
                 p.display()
-            ));
+            )
+            .into());
         }
     }
     let key = KeyPair::generate().map_err(|e| e.to_string())?;
@@ -99,7 +117,7 @@ fn generate(out: &Path, encrypt: bool) -> CliResult {
         if encrypt { ", encrypted" } else { "" },
         pub_path.display()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 /// The SHA-256 of the key's SubjectPublicKeyInfo DER, as OpenSSL computes
@@ -119,9 +137,7 @@ fn spki_fingerprint(key: &ed25519_dalek::VerifyingKey) -> String {
 }
 
 fn show(file: &Path) -> CliResult {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?,
-    );
+    let text = Zeroizing::new(std::fs::read_to_string(file).map_err(super::io_at(file))?);
     let (kind, public) = if text.contains("-----BEGIN PUBLIC KEY-----") {
         let k = sign::public_key_from_pem(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         ("Ed25519 public key", k)
@@ -143,7 +159,7 @@ fn show(file: &Path) -> CliResult {
         sign::key_id(&public),
         spki_fingerprint(&public)
     ))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 fn export_public(file: &Path, out: Option<&Path>) -> CliResult {
@@ -156,5 +172,5 @@ fn export_public(file: &Path, out: Option<&Path>) -> CliResult {
         }
         None => emit(&pem)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }

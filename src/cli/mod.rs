@@ -24,7 +24,6 @@ mod verify_out;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use provseal::archive::remote::S3Config;
@@ -37,6 +36,12 @@ use provseal::verify::{self, Trust, VerifyOptions};
 use args::{
     CaptureArgs, Cli, Command, CompareArgs, MetaArgs, OutArgs, PackArgs, SignArgs, TrustArgs,
 };
+
+/// A file-system error on `path`, as one line a person acts on: the name,
+/// then what is wrong in words ([`provseal::display::io_words`]).
+pub(crate) fn io_at(path: &Path) -> impl Fn(io::Error) -> String + '_ {
+    move |e| format!("{}: {}", path.display(), provseal::display::io_words(&e))
+}
 
 /// Writes to standard output. A reader that went away (`provseal verify |
 /// head`) is not an error worth a message, and must not become a panic.
@@ -78,13 +83,57 @@ pub(crate) fn json_out(v: &impl serde::Serialize, pretty: bool) -> String {
     provseal::display::json_text(&text).into_owned()
 }
 
-/// An operational error: one line naming the file and the problem.
-pub type CliResult = Result<ExitCode, String>;
+/// What a command found, which `main` maps to the documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was done and passed: exit 0.
+    Passed,
+    /// It ran to the end, and a bundle failed verification (or a directory
+    /// could not be read, or nothing was found): exit 1.
+    Failed,
+}
+
+impl Outcome {
+    /// The exit code README.md documents for it.
+    pub fn code(self) -> std::process::ExitCode {
+        match self {
+            Outcome::Passed => std::process::ExitCode::SUCCESS,
+            Outcome::Failed => std::process::ExitCode::from(1),
+        }
+    }
+}
+
+/// A usage or operational error that stopped the command (exit 2): one
+/// line naming the file or value and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+impl From<String> for CliError {
+    fn from(s: String) -> Self {
+        CliError(s)
+    }
+}
+
+impl From<&str> for CliError {
+    fn from(s: &str) -> Self {
+        CliError(s.to_string())
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A command's result.
+pub type CliResult = Result<Outcome, CliError>;
 
 pub fn run(cli: Cli) -> CliResult {
     let mut config = S3Config::default();
     config.endpoint = cli.endpoint;
     config.timeout = std::time::Duration::from_secs(cli.s3_timeout.max(1));
+    config.instance_credentials = cli.s3_instance_credentials;
     // Its client is made only if a command reaches an s3:// URI.
     let storage = Storage::new(config, usize::from(cli.s3_requests));
     let s = &storage;
@@ -120,12 +169,10 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Stri
     }
     #[cfg(not(unix))]
     let _ = mode;
-    let mut f = opts
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut f = opts.open(path).map_err(io_at(path))?;
     f.write_all(bytes)
         .and_then(|_| f.sync_all())
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(io_at(path))
 }
 
 fn read_input(input: &Path) -> Result<(Vec<u8>, Option<String>, CaptureMethod), String> {
@@ -136,7 +183,7 @@ fn read_input(input: &Path) -> Result<(Vec<u8>, Option<String>, CaptureMethod), 
             .map_err(|e| format!("standard input: {e}"))?;
         Ok((buf, None, CaptureMethod::Stdin))
     } else {
-        let bytes = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+        let bytes = fs::read(input).map_err(io_at(input))?;
         let name = input.file_name().map(|n| n.to_string_lossy().into_owned());
         Ok((bytes, name, CaptureMethod::LocalFile))
     }
@@ -162,15 +209,47 @@ fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
     s.key.as_deref().map(keys::read_private).transpose()
 }
 
-/// The `-o OUT` of pack and capture, if given, refused up front when it
-/// exists and `--force` was not given.
+/// Checks, before any work, that the folder `dir` exists, creating it
+/// (and any folder above it) with `parents`. Objects in a bucket need no
+/// folder.
+pub(crate) fn ensure_folder(dir: &Path, parents: bool) -> Result<(), String> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if Location::is_remote(dir) {
+        return Ok(());
+    }
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!("{}: is a file, not a folder", dir.display())),
+        Err(_) if parents => fs::create_dir_all(dir).map_err(io_at(dir)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(format!(
+            "{}: the folder does not exist (create it first, or give --parents)",
+            dir.display()
+        )),
+        Err(e) => Err(io_at(dir)(e)),
+    }
+}
+
+/// The folder a file goes in.
+pub(crate) fn folder_of(file: &Path) -> &Path {
+    file.parent().unwrap_or(Path::new(""))
+}
+
+/// The `-o OUT` of pack and capture, if given, refused up front when its
+/// folder is missing (unless `parents`) or it exists and `--force` was not
+/// given.
 fn out_target(
     out: Option<PathBuf>,
     force: bool,
+    parents: bool,
     storage: &Storage,
 ) -> Result<Option<OutArgs>, String> {
     let out = out.map(|out| OutArgs { out, force });
     if let Some(o) = &out {
+        ensure_folder(folder_of(&o.out), parents)?;
         refuse_existing(o, storage)?;
     }
     Ok(out)
@@ -198,7 +277,7 @@ fn write_bundle(o: &OutArgs, packed: &pack::Packed, storage: &Storage) -> CliRes
         packed.bytes.len(),
         packed.manifest.article.title
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 /// The number of threads for `-j N`: N, or by default the number of cores.
@@ -226,13 +305,22 @@ fn deliver(
     }
 }
 
+/// `--captured-at`: an RFC 3339 time, or a date alone (as `--published`
+/// takes), which is midnight UTC that day.
 fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
-    Ok(match s {
-        Some(s) => DateTime::parse_from_rfc3339(s)
-            .map_err(|e| format!("--captured-at: {s:?} is not an RFC 3339 time: {e}"))?
-            .with_timezone(&Utc),
-        None => Utc::now().trunc_subsecs(0),
-    })
+    let Some(s) = s else {
+        return Ok(Utc::now().trunc_subsecs(0));
+    };
+    let t = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(t) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    Err(format!(
+        "--captured-at: {s:?} is not a time: write 2024-03-15T08:30:00Z (RFC 3339, in UTC or with an offset such as +09:00), or a date, 2024-03-15, for midnight UTC"
+    ))
 }
 
 fn pack_cmd(a: PackArgs, storage: &Storage) -> CliResult {
@@ -246,7 +334,7 @@ fn pack_cmd(a: PackArgs, storage: &Storage) -> CliResult {
         );
     };
     let captured_at = parse_captured_at(a.captured_at.as_deref())?;
-    let out = out_target(a.out.clone(), a.force, storage)?;
+    let out = out_target(a.out.clone(), a.force, a.parents, storage)?;
     let (bytes, name_hint, method) = read_input(&input)?;
     let mut req = PackRequest::new(bytes, method, captured_at);
     req.name_hint = name_hint;
@@ -269,7 +357,7 @@ fn pack_cmd(a: PackArgs, storage: &Storage) -> CliResult {
 
 fn capture_cmd(a: CaptureArgs, storage: &Storage) -> CliResult {
     let key = signing_key(&a.sign)?;
-    let out = out_target(a.out.clone(), a.force, storage)?;
+    let out = out_target(a.out.clone(), a.force, a.parents, storage)?;
     if !a.tsa.tsa.is_empty() && key.is_none() {
         return Err("--tsa stamps the bundle's signature: give --key".into());
     }
@@ -290,7 +378,8 @@ fn capture_cmd(a: CaptureArgs, storage: &Storage) -> CliResult {
             return Err(format!(
                 "{url}: timed out: the whole capture is limited to {} s (--timeout)",
                 a.timeout.max(1)
-            ));
+            )
+            .into());
         }
         also.push(provseal::capture::fetch(url, &opts, &clock).map_err(|e| e.to_string())?);
     }
@@ -316,7 +405,7 @@ fn capture_cmd(a: CaptureArgs, storage: &Storage) -> CliResult {
 pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     let mut opts = VerifyOptions::new(Utc::now());
     for p in &t.tsa_root {
-        let bytes = fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let bytes = fs::read(p).map_err(io_at(p))?;
         opts.tsa_roots.extend(
             provseal::format::timestamp::pki::read_certificates(&bytes)
                 .map_err(|e| format!("{}: not a certificate: {e}", p.display()))?,
@@ -332,7 +421,7 @@ pub(crate) fn verify_options(t: &TrustArgs) -> Result<VerifyOptions, String> {
     } else if !t.trust.is_empty() {
         let mut keys = Vec::new();
         for p in &t.trust {
-            let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = fs::read_to_string(p).map_err(io_at(p))?;
             keys.push(
                 sign::public_key_from_pem(&text).map_err(|e| format!("{}: {e}", p.display()))?,
             );
@@ -375,7 +464,7 @@ fn compare_cmd(a: &CompareArgs, storage: &Storage) -> CliResult {
                 "provseal: {}: not compared: the bundle did not verify",
                 path.display()
             );
-            return Ok(ExitCode::from(1));
+            return Ok(Outcome::Failed);
         };
         let text = verified
             .text
@@ -398,7 +487,7 @@ fn compare_cmd(a: &CompareArgs, storage: &Storage) -> CliResult {
         &c,
         a.json,
     ))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 fn inspect_cmd(bundle: &Path, storage: &Storage) -> CliResult {
@@ -409,13 +498,16 @@ fn inspect_cmd(bundle: &Path, storage: &Storage) -> CliResult {
     });
     let report = verify_one(bundle, &opts, storage)?;
     emit(&render::inspect(bundle, &report))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }
 
 fn extract_cmd(input: &Path, json: bool) -> CliResult {
     let (bytes, name, _) = read_input(input)?;
+    if let Some(what) = provseal::extract::sniff::not_a_page(&bytes) {
+        return Err(format!("{}: {}", input.display(), pack::PackError::NotAPage(what)).into());
+    }
     let kind = provseal::extract::InputKind::detect(name.as_deref(), &bytes);
     let ex = provseal::extract::extract(kind, &bytes);
     emit(&render::extracted(kind, &ex, json))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }

@@ -5,7 +5,6 @@
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -17,7 +16,7 @@ use provseal::pack::{self, Overrides, PackRequest};
 use serde::Deserialize;
 
 use super::args::PackArgs;
-use super::{CliResult, emit, parse_captured_at};
+use super::{CliResult, Outcome, emit, parse_captured_at};
 
 /// One line of the jobs file.
 #[derive(Debug, Deserialize)]
@@ -53,7 +52,7 @@ type Line = (usize, Result<Job, String>);
 /// The jobs of a file. Two jobs writing the same output would race; the
 /// later one fails before anything is written.
 fn read_jobs(path: &Path) -> Result<Vec<Line>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(super::io_at(path))?;
     let mut outputs = std::collections::HashMap::new();
     Ok(text
         .lines()
@@ -95,7 +94,7 @@ fn run_job(
             job.out.display()
         ));
     }
-    let input = std::fs::read(&job.input).map_err(|e| format!("{}: {e}", job.input.display()))?;
+    let input = std::fs::read(&job.input).map_err(super::io_at(&job.input))?;
     let mut req = PackRequest::new(input, CaptureMethod::LocalFile, captured_at);
     req.name_hint = job
         .input
@@ -134,6 +133,11 @@ pub fn run(
         .filter_map(|(_, j)| j.as_ref().ok())
         .map(|j| j.out.parent().map(Path::to_path_buf).unwrap_or_default())
         .collect();
+    // Every output folder is there (or made, with --parents) before any
+    // job runs: a typo in one path must not cost a night of packing.
+    for d in &dirs {
+        super::ensure_folder(d, a.parents)?;
+    }
     for d in dirs {
         super::report_stale_partials(&d.join("x"));
     }
@@ -187,12 +191,12 @@ pub fn run(
         pb.finish_and_clear();
     }
     if let Some(e) = out_error {
-        return Err(e);
+        return Err(e.into());
     }
     say!("{} jobs: {packed} packed, {failed} failed", packed + failed);
     Ok(if failed == 0 {
-        ExitCode::SUCCESS
+        Outcome::Passed
     } else {
-        ExitCode::from(1)
+        Outcome::Failed
     })
 }

@@ -4,7 +4,6 @@
 
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -13,7 +12,7 @@ use provseal::format::appendix::{self, AppendixName};
 use provseal::format::custody::Action;
 
 use super::args::{ActionArg, AttestArgs, TsaArgs};
-use super::{CliResult, emit, keys};
+use super::{CliResult, Outcome, emit, keys};
 
 /// Asks each TSA for a token over `signature`, numbering them after the
 /// `existing` tokens of `subject` (`None`: the manifest's signature). A
@@ -127,7 +126,8 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
         return Err(format!(
             "{}: already exists (use --force to replace it)",
             out.display()
-        ));
+        )
+        .into());
     }
     // In place, the bundle keeps its mode, and a link or a second hard
     // link (which the rename would silently leave behind) is refused.
@@ -137,11 +137,11 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
     };
     super::report_stale_partials(out);
     let key = keys::read_private(&a.key)?;
-    let at = |e: std::io::Error| format!("{}: {e}", a.bundle.display());
+    let at = super::io_at(&a.bundle);
     // Streamed from the file to a temporary file renamed into place: a
     // bundle of any size is attested in bounded memory, and a reader never
     // sees a half-written one.
-    let file = open_locked(&a.bundle).map_err(at)?;
+    let file = open_locked(&a.bundle).map_err(&at)?;
     let len = file.metadata().map_err(at)?.len();
     let mut src = BufReader::with_capacity(1 << 20, file);
     let event = provseal::attest::prepare_event(
@@ -175,5 +175,5 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
         key.key_id(),
         event.digest
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }

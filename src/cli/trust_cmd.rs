@@ -3,7 +3,6 @@
 //! the verifier uses before it replaces the old one.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use provseal::display::{self, shown};
@@ -11,11 +10,11 @@ use provseal::format::sign;
 use provseal::trust::{TrustStore, TrustedKey};
 
 use super::args::TrustCommand;
-use super::{CliResult, emit};
+use super::{CliResult, Outcome, emit};
 
 /// Reads a trust store; a missing or unusable file stops the run.
 pub fn load(path: &Path) -> Result<TrustStore, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(super::io_at(path))?;
     TrustStore::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -90,8 +89,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
         } => {
             display::check_clean("--name", &name).map_err(|e| e.to_string())?;
             let mut s = load_or_new(&store)?;
-            let pem =
-                std::fs::read_to_string(&key).map_err(|e| format!("{}: {e}", key.display()))?;
+            let pem = std::fs::read_to_string(&key).map_err(super::io_at(&key))?;
             let public =
                 sign::public_key_from_pem(&pem).map_err(|e| format!("{}: {e}", key.display()))?;
             let entry = TrustedKey {
@@ -118,8 +116,7 @@ pub fn run(cmd: TrustCommand) -> CliResult {
         } => {
             display::check_clean("--name", &name).map_err(|e| e.to_string())?;
             let mut s = load_or_new(&store)?;
-            let bytes = std::fs::read(&certificate)
-                .map_err(|e| format!("{}: {e}", certificate.display()))?;
+            let bytes = std::fs::read(&certificate).map_err(super::io_at(&certificate))?;
             let certs = provseal::format::timestamp::pki::read_certificates(&bytes)
                 .map_err(|e| format!("{}: not a certificate: {e}", certificate.display()))?;
             let [root] = certs.as_slice() else {
@@ -127,7 +124,8 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                     "{}: holds {} certificates; give the one root",
                     certificate.display(),
                     certs.len()
-                ));
+                )
+                .into());
             };
             let subject = provseal::format::timestamp::pki::subject(root);
             s.add_tsa(&name, root.clone())
@@ -160,5 +158,5 @@ pub fn run(cmd: TrustCommand) -> CliResult {
             say!("{key_id} vouches for signatures up to {at}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Passed)
 }

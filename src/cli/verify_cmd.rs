@@ -4,7 +4,6 @@
 
 use std::io::{self, BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,7 +18,7 @@ use provseal::verify::FailOn;
 use provseal::run_report::{self, Totals};
 
 use super::verify_out;
-use super::{CliResult, citing, emit, verify_options};
+use super::{CliResult, Outcome, citing, emit, verify_options};
 
 /// A bundle read from standard input is held in memory, so it is capped.
 const MAX_STDIN_BUNDLE: u64 = 512 << 20;
@@ -176,12 +175,12 @@ fn read_list(list: &Path) -> Result<Vec<PathBuf>, String> {
     let reader: Box<dyn BufRead> = if list == Path::new("-") {
         Box::new(io::BufReader::new(io::stdin()))
     } else {
-        let f = std::fs::File::open(list).map_err(|e| format!("{}: {e}", list.display()))?;
+        let f = std::fs::File::open(list).map_err(super::io_at(list))?;
         Box::new(io::BufReader::new(f))
     };
     let mut paths = Vec::new();
     for line in reader.lines() {
-        let line = line.map_err(|e| format!("{}: {e}", list.display()))?;
+        let line = line.map_err(super::io_at(list))?;
         let line = line.trim_end_matches('\r');
         if !line.trim().is_empty() {
             paths.push(PathBuf::from(line));
@@ -310,11 +309,11 @@ pub fn verify_cmd(a: &VerifyArgs, storage: &provseal::archive::storage::Storage)
     let totals = sink.finish()?;
     if nothing {
         say!("provseal: no bundles found");
-        return Ok(ExitCode::from(1));
+        return Ok(Outcome::Failed);
     }
     Ok(if totals.ok() {
-        ExitCode::SUCCESS
+        Outcome::Passed
     } else {
-        ExitCode::from(1)
+        Outcome::Failed
     })
 }

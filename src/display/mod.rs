@@ -25,8 +25,10 @@
 //! an attacker writes can start a line of the tool's own.
 
 mod hosts;
+mod io_words;
 
 pub use hosts::{UrlView, confusable_host, url, url_with_note};
+pub use io_words::io_words;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -9,6 +9,7 @@ pub mod budget;
 pub mod dates;
 pub mod headline;
 pub mod html;
+pub mod sniff;
 pub mod text;
 
 use scraper::Selector;

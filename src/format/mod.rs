@@ -17,3 +17,4 @@ pub mod paths;
 pub mod readme_txt;
 pub mod sign;
 pub mod timestamp;
+pub mod urls;

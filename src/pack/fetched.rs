@@ -10,6 +10,7 @@ use crate::compare::compare;
 use crate::extract::{self, Extracted, InputKind};
 use crate::format::manifest::*;
 use crate::format::sign::KeyPair;
+use crate::format::urls::normalize_url;
 use crate::pack::{
     Overrides, PackError, Packed, assemble, file_entry, resolve_metadata, this_tool,
 };
@@ -138,12 +139,25 @@ fn store_copies(
 }
 
 /// Each page's text compared with the reference's: the page captured from
-/// the original URL, if any (with none, there is nothing to compare to).
-fn relations_to_reference(all: &[&Page], role_of: &dyn Fn(&str) -> UrlRole) -> Vec<RepostRelation> {
-    let reference = all
+/// the original URL, or, when none was (the original named is not among
+/// the pages), the page the capture was asked for, which comes first.
+fn relations_to_reference(
+    all: &[&Page],
+    role_of: &dyn Fn(&str) -> UrlRole,
+    original_url: Option<&str>,
+) -> Vec<RepostRelation> {
+    let (reference, reference_url) = match all
         .iter()
         .copied()
-        .find(|p| role_of(p.requested()) == UrlRole::Original);
+        .find(|p| role_of(p.requested()) == UrlRole::Original)
+    {
+        // As `urls` lists it, which may be written otherwise.
+        Some(r) => (Some(r), original_url.unwrap_or(r.requested())),
+        None => match all.first() {
+            Some(first) => (Some(*first), first.requested()),
+            None => (None, ""),
+        },
+    };
     let mut relations = Vec::new();
     if let Some(r) = reference {
         for p in all.iter().filter(|p| !std::ptr::eq(**p, r)) {
@@ -153,7 +167,7 @@ fn relations_to_reference(all: &[&Page], role_of: &dyn Fn(&str) -> UrlRole) -> V
                 r.fetched.body == p.fetched.body,
             );
             relations.push(RepostRelation {
-                original_url: r.requested().to_string(),
+                original_url: reference_url.to_string(),
                 repost_url: p.requested().to_string(),
                 relation: c.relation,
                 similarity_permille: (c.similarity * 1000.0).round().clamp(0.0, 1000.0) as u16,
@@ -194,8 +208,9 @@ pub fn pack_captures(
                 .clone()
                 .filter(|c| *c != first.requested() && *c != first.http.final_url)
         });
+    let same = |a: &str, b: &str| normalize_url(a) == normalize_url(b);
     match &named_original {
-        Some(o) if *o != first.requested() => {
+        Some(o) if !same(o, first.requested()) => {
             if !ov.repost_urls.iter().any(|u| u == first.requested()) {
                 ov.repost_urls.insert(0, first.requested().to_string());
             }
@@ -203,8 +218,10 @@ pub fn pack_captures(
         _ => ov.original_url = Some(first.requested().to_string()),
     }
     let original_url = ov.original_url.clone().or(named_original.clone());
+    // The page fetched from the original URL, however it was written
+    // (`https://www.` for `http://`, a trailing `/`), is the original.
     let role_of = |url: &str| {
-        if Some(url) == original_url.as_deref() {
+        if original_url.as_deref().is_some_and(|o| same(url, o)) {
             UrlRole::Original
         } else {
             UrlRole::Repost
@@ -237,7 +254,7 @@ pub fn pack_captures(
     let records = store_copies(&copies, &role_of, &mut files);
 
     let all: Vec<&Page> = std::iter::once(&first).chain(copies.iter()).collect();
-    let relations = relations_to_reference(&all, &role_of);
+    let relations = relations_to_reference(&all, &role_of, original_url.as_deref());
     let capture = Capture {
         captured_at: format_captured_at(&captured_at),
         method: CaptureMethod::Http,

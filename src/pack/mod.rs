@@ -25,6 +25,12 @@ pub const README_PATH: &str = "README.txt";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PackError {
+    /// The input is not text or HTML (an image, a PDF, an archive, binary
+    /// data), by its content.
+    #[error(
+        "the input is {0}, not a saved article: pack takes a page saved as text or HTML (to capture a live page, use provseal capture URL)"
+    )]
+    NotAPage(&'static str),
     /// No title was given and none could be extracted.
     #[error("no title could be found in the input; give one with --title")]
     NoTitle,
@@ -257,8 +263,12 @@ pub fn resolve_metadata(
 }
 
 /// Builds the bundle in memory. Deterministic: the same request and key give
-/// the same bytes.
+/// the same bytes. An input that is not a page by its content (an image, a
+/// PDF, an archive, binary data) is refused ([`PackError::NotAPage`]).
 pub fn pack(req: &PackRequest, key: Option<&KeyPair>) -> Result<Packed, PackError> {
+    if let Some(what) = extract::sniff::not_a_page(&req.input) {
+        return Err(PackError::NotAPage(what));
+    }
     let kind = InputKind::detect(req.name_hint.as_deref(), &req.input);
     let extracted = extract::extract(kind, &req.input);
     let (article, urls) = resolve_metadata(&extracted, &req.overrides)?;

@@ -15,6 +15,7 @@ mod container_step;
 mod files_step;
 mod manifest_step;
 mod options;
+pub mod plain;
 mod report;
 mod semantic_step;
 mod signature_step;
@@ -22,6 +23,7 @@ mod trust_step;
 mod verdict;
 
 pub use options::{CLOCK_SKEW, Trust, VerifyOptions};
+pub use plain::Invalidity;
 pub use report::{AppendixState, FailOn, Report, SignerInfo, State, Verified};
 pub use verdict::{Failure, is_appendix_finding};
 

@@ -101,16 +101,19 @@ impl Report {
         out
     }
 
-    /// The verdict line (spec §8.1): `VERIFIED`, `INTACT`, `FAILED` or
-    /// `INVALID`, then why, in plain words. `FAILED` says that the signed
-    /// core is intact and what failed the bundle; only `INVALID` says that
-    /// the bundle was altered, damaged or forged.
+    /// The verdict line (spec §8.1): `VERIFIED`, `INTACT`, `FAILED`,
+    /// `CANNOT BE READ`, `NOT A PROVSEAL BUNDLE` or `INVALID`, then why, in
+    /// plain words. `FAILED` says that the signed core is intact and what
+    /// failed the bundle; only `INVALID` says that the bundle was altered,
+    /// damaged or forged, and first what changed (see [`Report::invalidity`]).
     pub fn verdict_line(&self) -> String {
         let failures = self.failures();
         match (self.state, self.passed) {
-            (State::Invalid, _) => {
-                "INVALID: the bundle was altered, damaged or forged: rely on nothing in it".into()
-            }
+            (State::Invalid, _) => match self.invalidity() {
+                Some(why) => why.verdict_line(),
+                None => "INVALID: the bundle was altered, damaged or forged; rely on nothing in it"
+                    .into(),
+            },
             (State::VerifiedTrusted, true) => "VERIFIED: intact, signed by a trusted key".into(),
             (State::IntactUntrusted, true) => {
                 "INTACT: validly signed, but the signer is not known to be trusted".into()

@@ -166,15 +166,29 @@ fn all_prints_every_format_or_writes_one_file_each() {
     let out_dir = dir.path().join("cites");
     let o = cite(&bundle, &key, &["--format", "all", "--html", "--out-dir"]);
     assert_eq!(o.status.code(), Some(2), "--out-dir needs a value");
-    let o = provseal()
-        .arg("cite")
-        .arg(&bundle)
-        .arg("--trust")
-        .arg(key.with_extension("pub"))
-        .args(["--format", "all", "--html", "--out-dir"])
-        .arg(&out_dir)
-        .output()
-        .unwrap();
+    let into = |extra: &[&str]| {
+        provseal()
+            .arg("cite")
+            .arg(&bundle)
+            .arg("--trust")
+            .arg(key.with_extension("pub"))
+            .args(["--format", "all", "--html", "--out-dir"])
+            .arg(&out_dir)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // A folder that is not there is an error, named, before any work.
+    let o = into(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("cites: the folder does not exist (create it first, or give --parents)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out_dir.exists());
+    let o = into(&["--parents"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut names: Vec<String> = fs::read_dir(&out_dir)
         .unwrap()
@@ -321,7 +335,13 @@ fn out_dir_never_overwrites_without_force_and_never_follows_a_link() {
     let (dir, key) = setup();
     let bundle = signed_bundle(dir.path(), &key, "a.zip", &[]);
     let write = |out: &Path, force: bool| {
-        let mut args = vec!["--format", "all", "--out-dir", out.to_str().unwrap()];
+        let mut args = vec![
+            "--format",
+            "all",
+            "--parents",
+            "--out-dir",
+            out.to_str().unwrap(),
+        ];
         if force {
             args.push("--force");
         }

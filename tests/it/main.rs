@@ -13,6 +13,7 @@ mod cite_tools;
 mod cli;
 mod cli_cite;
 mod custody;
+mod first_contact;
 mod golden;
 mod interop;
 mod keys;

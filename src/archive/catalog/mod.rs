@@ -12,6 +12,7 @@
 pub mod layout;
 pub mod place;
 pub mod record;
+mod schema;
 pub mod upkeep;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use record::{Record, normalize_url};
+use schema::{COLUMNS, SCHEMA};
 
 /// The catalog's schema version, stored in its `meta` table.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -42,6 +44,11 @@ pub enum CatalogError {
         "catalog schema version {0} is not supported (this provseal uses {SCHEMA_VERSION}); run `provseal catalog rebuild`"
     )]
     Version(String),
+    /// A search bound that is not a date or time.
+    #[error(
+        "--{0}: {1:?} is not a date: write 2018, 2018-05, 2018-05-27 or an RFC 3339 time such as 2018-05-27T09:00:00Z"
+    )]
+    BadDate(&'static str, String),
 }
 
 /// An open catalog.
@@ -105,52 +112,6 @@ pub struct Query {
     /// At most this many results.
     pub limit: Option<usize>,
 }
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS bundles (
-    location TEXT PRIMARY KEY,
-    bundle_id TEXT NOT NULL,
-    content_sha256 TEXT NOT NULL,
-    title TEXT NOT NULL,
-    publisher TEXT,
-    published TEXT,
-    captured_at TEXT NOT NULL,
-    original_url TEXT,
-    signer_key_id TEXT,
-    signer_name TEXT,
-    state TEXT NOT NULL,
-    passed INTEGER NOT NULL,
-    codes TEXT NOT NULL,
-    last_verified_at TEXT NOT NULL,
-    custody_head TEXT
-);
-CREATE INDEX IF NOT EXISTS bundles_id ON bundles (bundle_id);
-CREATE INDEX IF NOT EXISTS bundles_content ON bundles (content_sha256);
-CREATE INDEX IF NOT EXISTS bundles_captured ON bundles (captured_at);
-CREATE INDEX IF NOT EXISTS bundles_verified ON bundles (last_verified_at);
-CREATE TABLE IF NOT EXISTS urls (
-    location TEXT NOT NULL REFERENCES bundles (location) ON DELETE CASCADE,
-    role TEXT NOT NULL,
-    url TEXT NOT NULL,
-    normalized TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS urls_normalized ON urls (normalized);
-CREATE INDEX IF NOT EXISTS urls_location ON urls (location);
-CREATE TABLE IF NOT EXISTS checks (
-    location TEXT NOT NULL,
-    at TEXT NOT NULL,
-    state TEXT NOT NULL,
-    passed INTEGER NOT NULL,
-    codes TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS checks_location ON checks (location);
-CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5 (location UNINDEXED, title, text);
-";
-
-const COLUMNS: &str = "location, bundle_id, content_sha256, title, publisher, published, \
-     captured_at, original_url, signer_key_id, signer_name, state, passed, codes, \
-     last_verified_at, custody_head";
 
 impl Catalog {
     /// Opens (creating if needed) the catalog at `path`.
@@ -338,17 +299,26 @@ impl Catalog {
         // Dates and times compare as text: every stored value and bound is
         // ISO 8601, and a value is cut to its bound's length, so `--to
         // 2018-05-31` includes the whole day.
-        for (col, from, to) in [
-            ("published", &q.published_from, &q.published_to),
-            ("captured_at", &q.captured_from, &q.captured_to),
+        for (col, from, to, names) in [
+            (
+                "published",
+                &q.published_from,
+                &q.published_to,
+                ["published-from", "published-to"],
+            ),
+            (
+                "captured_at",
+                &q.captured_from,
+                &q.captured_to,
+                ["captured-from", "captured-to"],
+            ),
         ] {
-            if let Some(f) = from {
-                let p = bind(f.clone());
-                clauses.push(format!("substr({col}, 1, length({p})) >= {p}"));
-            }
-            if let Some(t) = to {
-                let p = bind(t.clone());
-                clauses.push(format!("substr({col}, 1, length({p})) <= {p}"));
+            for (value, op, name) in [(from, ">=", names[0]), (to, "<=", names[1])] {
+                let Some(v) = value else { continue };
+                let bound =
+                    record::date_bound(v).ok_or_else(|| CatalogError::BadDate(name, v.clone()))?;
+                let p = bind(bound);
+                clauses.push(format!("substr({col}, 1, length({p})) {op} {p}"));
             }
         }
         if let Some(who) = &q.signer {

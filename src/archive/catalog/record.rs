@@ -1,9 +1,11 @@
 //! What the catalog records of one bundle, taken from its verification
-//! report, and the URL normalisation that `--url` searches match by.
+//! report, and the date bounds a search takes. URLs are matched by
+//! [`normalize_url`] (`spec/catalog-v1.md` §3).
 
 use serde::Serialize;
 
 use crate::format::manifest::{FileRole, UrlRole};
+pub use crate::format::urls::normalize_url;
 use crate::verify::Report;
 
 /// One catalogued bundle.
@@ -74,43 +76,29 @@ impl Record {
     }
 }
 
-/// Query parameters that only track where a reader came from; they are
-/// dropped so that a URL shared with them matches the one without.
-const TRACKING: &[&str] = &["fbclid", "gclid", "mc_cid", "mc_eid", "ref_src"];
-
-/// The form URLs are compared in: scheme and host lower-case (the `url`
-/// crate also decodes punycode forms and drops default ports), no
-/// fragment, no `www.` prefix, no trailing slash on a non-root path, no
-/// `utm_*` or other tracking parameters, and the remaining query
-/// parameters sorted. `http` and `https` are the same. Returns the input
-/// trimmed when it is not a URL.
-pub fn normalize_url(u: &str) -> String {
-    let Ok(mut url) = url::Url::parse(u.trim()) else {
-        return u.trim().to_string();
-    };
-    url.set_fragment(None);
-    let mut pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !k.starts_with("utm_") && !TRACKING.contains(&k.as_ref()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    pairs.sort();
-    if pairs.is_empty() {
-        url.set_query(None);
-    } else {
-        url.query_pairs_mut().clear().extend_pairs(pairs);
+/// A date or time a search is bounded by, in the form stored values
+/// compare with as text: `2018`, `2018-05`, `2018-05-27`, or an RFC 3339
+/// time (turned to UTC, `2018-05-27T09:00:00Z`). `None` for anything else,
+/// which a search refuses rather than compare as text.
+pub fn date_bound(s: &str) -> Option<String> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        );
     }
-    let host = url.host_str().unwrap_or("").to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-    let path = url.path();
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        ""
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
+        [_, _, _] => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() && digits(parts[0], 4)
+        }
+        _ => false,
     };
-    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-    format!("{host}{port}{path}{query}")
+    ok.then(|| s.to_string())
 }
 
 #[cfg(test)]
@@ -118,24 +106,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_that_name_the_same_page_normalise_alike() {
-        let same = [
-            "https://www.DailyNK.com/english/read.php?num=4821&cataId=nk01500",
-            "http://dailynk.com/english/read.php?cataId=nk01500&num=4821#top",
-            "https://dailynk.com/english/read.php?num=4821&cataId=nk01500&utm_source=x&fbclid=y",
-        ];
-        let n: Vec<String> = same.iter().map(|u| normalize_url(u)).collect();
-        assert!(n.iter().all(|x| *x == n[0]), "{n:?}");
-        assert_eq!(n[0], "dailynk.com/english/read.php?cataId=nk01500&num=4821");
+    fn search_bounds_are_dates_or_nothing() {
+        assert_eq!(date_bound("2018").as_deref(), Some("2018"));
+        assert_eq!(date_bound("2018-05").as_deref(), Some("2018-05"));
+        assert_eq!(date_bound("2018-05-31").as_deref(), Some("2018-05-31"));
         assert_eq!(
-            normalize_url("https://a.org/x/"),
-            normalize_url("https://a.org/x")
+            date_bound("2018-05-27T18:00:00+09:00").as_deref(),
+            Some("2018-05-27T09:00:00Z")
         );
-        assert_ne!(
-            normalize_url("https://a.org/x?id=1"),
-            normalize_url("https://a.org/x?id=2")
-        );
-        assert_eq!(normalize_url("https://A.org"), "a.org");
-        assert_eq!(normalize_url(" not a url "), "not a url");
+        for bad in [
+            "May 2018",
+            "2018-13",
+            "2018-02-30",
+            "18-05-01",
+            "yesterday",
+            "",
+        ] {
+            assert_eq!(date_bound(bad), None, "{bad}");
+        }
     }
 }

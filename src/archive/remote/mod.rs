@@ -88,7 +88,7 @@ pub enum RemoteError {
     NotFound(String),
     /// The credentials were refused.
     #[error(
-        "{0}: access denied (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the profile): {1}"
+        "{0}: access denied (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or the profile; on a cloud machine whose role gives access, --s3-instance-credentials): {1}"
     )]
     Denied(String, String),
     /// An object already exists where a new one would go.
@@ -158,6 +158,12 @@ pub struct S3Config {
     /// Per-request timeout: a server that stops answering fails the
     /// request instead of hanging the run.
     pub timeout: Duration,
+    /// Ask the cloud instance-metadata service for credentials when none
+    /// are configured. Off by default: with no credentials in the
+    /// environment or the profile, requests go unsigned (which a public
+    /// bucket answers) and nothing else is contacted, so that a laptop
+    /// never sends a request to an address it was not given.
+    pub instance_credentials: bool,
 }
 
 impl Default for S3Config {
@@ -165,6 +171,7 @@ impl Default for S3Config {
         S3Config {
             endpoint: None,
             timeout: Duration::from_secs(30),
+            instance_credentials: false,
         }
     }
 }
@@ -271,6 +278,17 @@ impl S3 {
                     _ => b.with_endpoint(v),
                 };
             }
+        }
+        // Credentials the user configured: keys, a web identity, a
+        // container's. Without any, object_store would ask the instance
+        // metadata address (169.254.169.254), which the user never named.
+        let configured = env("AWS_ACCESS_KEY_ID")
+            || profile.contains_key("aws_access_key_id")
+            || env("AWS_WEB_IDENTITY_TOKEN_FILE")
+            || env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            || env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        if !configured && !self.config.instance_credentials {
+            b = b.with_skip_signature(true);
         }
         if !env("AWS_REGION") && !env("AWS_DEFAULT_REGION") && !profile.contains_key("region") {
             b = b.with_region("us-east-1");

@@ -147,6 +147,10 @@ pub struct CiteArgs {
     /// With --out-dir: replace files that exist.
     #[arg(long)]
     pub force: bool,
+    /// With --out-dir: create the folder (and any above it) when it does
+    /// not exist; without it, a missing folder is an error.
+    #[arg(long, requires = "out_dir")]
+    pub parents: bool,
     #[command(flatten)]
     pub style: CiteStyleArgs,
     #[command(flatten)]

@@ -36,9 +36,14 @@ pub struct PackArgs {
     /// Replace output files that exist.
     #[arg(long)]
     pub force: bool,
+    /// Create the output folder (and any folder above it) when it does not
+    /// exist; without it, a missing folder is an error before any work.
+    #[arg(long)]
+    pub parents: bool,
     #[command(flatten)]
     pub meta: MetaArgs,
-    /// Capture time, RFC 3339 (default: now, to the second).
+    /// Capture time: RFC 3339 (2024-03-15T08:30:00Z) or a date alone
+    /// (2024-03-15, midnight UTC) [default: now, to the second].
     #[arg(long)]
     pub captured_at: Option<String>,
     /// Pack many articles: one JSON job per line ({"input", "out", and
@@ -70,6 +75,10 @@ pub struct CaptureArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Create the output folder (and any folder above it) when it does not
+    /// exist; without it, a missing folder is an error before any work.
+    #[arg(long)]
+    pub parents: bool,
     /// Store the bundle in this archive directory and add it to its
     /// catalog, as `pack --into` does.
     #[arg(long, value_name = "ARCHIVE", conflicts_with = "out")]

@@ -22,18 +22,28 @@ pub struct Cli {
     /// Endpoint URL of an S3-compatible server for s3:// URIs (Garage,
     /// MinIO, Ceph, …); by default AWS_ENDPOINT_URL, the profile's
     /// endpoint_url, or AWS itself.
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = S3_HEADING)]
     pub endpoint: Option<String>,
     /// Seconds to wait for each object-store request before failing it.
-    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS")]
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS", help_heading = S3_HEADING)]
     pub s3_timeout: u64,
     /// Object-store requests kept in flight when verifying s3:// objects;
     /// -j still bounds the verifying itself. Each holds at most one bundle
     /// of up to 4 MiB in memory (larger ones are read in 8 MiB ranges).
     #[arg(long, global = true, default_value_t = 64, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+          value_parser = clap::value_parser!(u16).range(1..=256), help_heading = S3_HEADING)]
     pub s3_requests: u16,
+    /// With no credentials in the environment or the AWS profile, ask the
+    /// cloud instance-metadata service for them (on a cloud machine whose
+    /// role gives access). Without it, such requests go unsigned and no
+    /// other address is contacted.
+    #[arg(long, global = true, help_heading = S3_HEADING)]
+    pub s3_instance_credentials: bool,
 }
+
+/// The heading the object-storage options are listed under: they matter
+/// only where a path is an `s3://` URI.
+const S3_HEADING: &str = "Object storage (only for s3:// URIs)";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

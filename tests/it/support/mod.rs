@@ -22,6 +22,23 @@ use provseal::format::sign::KeyPair;
 use provseal::pack::{self, Overrides, PackRequest, Packed};
 use provseal::verify::{self, Report, Trust, VerifyOptions};
 
+/// Says that a test is skipped because `what` is not installed, on the
+/// terminal itself: the test harness captures `eprintln!` of a passing
+/// test, and a skip nobody sees reads as a pass. Under CI (the `CI`
+/// environment variable, which `.ci/run` sets) a missing tool is a
+/// failure instead, since CI installs every one.
+pub fn skipped_without(what: &str, install: &str) {
+    use std::io::Write as _;
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install {what} ({install}; see .ci/run)"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {what} not installed ({install})"
+    );
+}
+
 /// Seed of the published test signing key (spec §11).
 pub const TEST_SEED: [u8; 32] = [1u8; 32];
 /// Seed of the second, untrusted test key.

@@ -1,0 +1,302 @@
+//! What a newcomer meets first (issue 16): verdicts and errors in plain
+//! words, checks of inputs and folders before any work, and the help.
+//! Each test runs the binary as a person would and reads what they see.
+
+use std::fs;
+
+use crate::support::cli::*;
+use crate::support::*;
+
+fn verify(path: &std::path::Path, key: &std::path::Path) -> std::process::Output {
+    provseal()
+        .arg("verify")
+        .arg(path)
+        .arg("--trust")
+        .arg(key.with_extension("pub"))
+        .output()
+        .unwrap()
+}
+
+/// No system error numbers, no Rust names, no temporary file names.
+fn assert_plain(text: &str) {
+    for raw in ["os error", ".partial", "LocalFile", "Os {", "kind:"] {
+        assert!(!text.contains(raw), "{raw:?} reached the user: {text}");
+    }
+}
+
+#[test]
+fn a_missing_file_cannot_be_read_and_is_not_called_forged() {
+    let (dir, key) = setup();
+    let o = verify(&dir.path().join("nowhere.zip"), &key);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a bundle that is not there fails the run"
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("CANNOT BE READ: the file could not be opened or read (it does not exist)"),
+        "{out}"
+    );
+    assert!(!out.contains("forged"), "{out}");
+    assert_plain(&out);
+}
+
+#[test]
+fn a_picture_is_not_a_bundle() {
+    let (dir, key) = setup();
+    let png = dir.path().join("photo.zip");
+    fs::write(
+        &png,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR and the rest of a picture",
+    )
+    .unwrap();
+    let o = verify(&png, &key);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("NOT A PROVSEAL BUNDLE: it is not a ZIP archive"),
+        "{out}"
+    );
+    assert!(!out.contains("forged"), "{out}");
+}
+
+#[test]
+fn a_changed_article_is_explained_before_its_code() {
+    let (dir, key) = setup();
+    pack_ok(
+        dir.path(),
+        &key,
+        &repo_path("examples/article.txt"),
+        "a.zip",
+        &[],
+    );
+    let path = dir.path().join("a.zip");
+    let mut e = entries(&fs::read(&path).unwrap());
+    let mut text = get(&e, "article/text.txt").to_vec();
+    text[10] ^= 0x20;
+    set(&mut e, "article/text.txt", text);
+    fs::write(&path, rebuild(&e)).unwrap();
+    let o = verify(&path, &key);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let words = out
+        .find("INVALID: the article text was changed after the bundle was made")
+        .unwrap_or_else(|| panic!("{out}"));
+    let code = out.find("E021").unwrap_or_else(|| panic!("{out}"));
+    assert!(words < code, "plain words first, then the code: {out}");
+    // The forged manifest's title is never shown as the bundle's.
+    assert!(
+        out.contains("(NOT verified: the bundle is invalid)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn pack_refuses_what_is_not_a_page_whatever_its_name() {
+    let (dir, key) = setup();
+    let png = dir.path().join("article.txt");
+    fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let o = pack(dir.path(), &key, &png, "a.zip", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("the input is a PNG image, not a saved article"),
+        "{err}"
+    );
+    assert!(!dir.path().join("a.zip").exists());
+    let pdf = dir.path().join("report.html");
+    fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+    let err = stderr(&pack(dir.path(), &key, &pdf, "b.zip", &[]));
+    assert!(err.contains("a PDF document"), "{err}");
+}
+
+#[test]
+fn a_missing_output_folder_is_named_before_any_work_and_made_with_parents() {
+    let (dir, key) = setup();
+    let input = repo_path("examples/article.txt");
+    let o = pack(dir.path(), &key, &input, "no/such/folder/a.zip", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("folder: the folder does not exist (create it first, or give --parents)"),
+        "{err}"
+    );
+    assert_plain(&err);
+    let o = pack(
+        dir.path(),
+        &key,
+        &input,
+        "no/such/folder/a.zip",
+        &["--parents"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("no/such/folder/a.zip").is_file());
+
+    // A batch checks every job's folder before the first job runs.
+    let jobs = dir.path().join("jobs.jsonl");
+    let good = dir.path().join("ok.zip");
+    let bad = dir.path().join("typo/b.zip");
+    fs::write(
+        &jobs,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"input": input, "out": good}),
+            serde_json::json!({"input": input, "out": bad})
+        ),
+    )
+    .unwrap();
+    let o = provseal()
+        .args(["pack", "--batch"])
+        .arg(&jobs)
+        .arg("--key")
+        .arg(key.with_extension("key"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("typo: the folder does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!good.exists(), "no job ran");
+}
+
+#[test]
+fn captured_at_takes_a_date_alone_or_says_what_it_wants() {
+    let (dir, key) = setup();
+    let input = repo_path("examples/article.txt");
+    // `pack` with its own --captured-at (the helper fixes one).
+    let packed_at = |out: &str, at: &str| {
+        provseal()
+            .arg("pack")
+            .arg(&input)
+            .arg("--key")
+            .arg(key.with_extension("key"))
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .args(["--captured-at", at])
+            .output()
+            .unwrap()
+    };
+    let o = packed_at("a.zip", "2018-05-27");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let inspect = provseal()
+        .arg("inspect")
+        .arg(dir.path().join("a.zip"))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&inspect).contains("2018-05-27T00:00:00Z"),
+        "{}",
+        stdout(&inspect)
+    );
+    let o = packed_at("b.zip", "27 May 2018");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("--captured-at: \"27 May 2018\" is not a time: write 2024-03-15T08:30:00Z"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn key_generate_wants_a_name_and_warns_of_an_unused_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = provseal()
+        .args(["key", "generate", "--out"])
+        .arg(format!("{}/", dir.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a folder; --out takes a name for the key"),
+        "{}",
+        stderr(&o)
+    );
+    let o = provseal()
+        .args(["key", "generate", "--out"])
+        .arg(dir.path().join("plain"))
+        .env("PROVSEAL_PASSPHRASE", "correct horse")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: PROVSEAL_PASSPHRASE is set, but without --encrypt the private key is written unencrypted"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("correct horse"));
+}
+
+#[test]
+fn catalog_search_refuses_dates_it_cannot_read_and_matches_a_url_without_scheme() {
+    let (dir, key) = setup();
+    let archive = dir.path().join("archive");
+    let o = provseal()
+        .arg("pack")
+        .arg(repo_path("examples/article.txt"))
+        .arg("--key")
+        .arg(key.with_extension("key"))
+        .arg("--into")
+        .arg(&archive)
+        .args(["--original-url", "https://www.example.org/news/1"])
+        .args(["--captured-at", "2024-03-15T08:30:00Z"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let search = |args: &[&str]| {
+        provseal()
+            .args(["catalog", "search", "--archive"])
+            .arg(&archive)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = search(&["--captured-from", "March 2024"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "--captured-from: \"March 2024\" is not a date: write 2018, 2018-05, 2018-05-27"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = search(&["--captured-from", "2024-03", "--url", "example.org/news/1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 found"), "{}", stderr(&o));
+}
+
+#[test]
+fn io_errors_say_what_is_wrong_with_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = provseal()
+        .args(["trust", "list", "--store"])
+        .arg(dir.path().join("missing.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("missing.toml: it does not exist"), "{err}");
+    assert_plain(&err);
+    let o = provseal().arg("extract").arg(dir.path()).output().unwrap();
+    let err = stderr(&o);
+    assert!(err.contains("it is a folder, not a file"), "{err}");
+    assert_plain(&err);
+}
+
+#[test]
+fn help_groups_the_object_storage_options_and_help_command_works() {
+    let o = provseal().args(["help", "verify"]).output().unwrap();
+    assert!(o.status.success());
+    let help = stdout(&o);
+    let heading = help
+        .find("Object storage (only for s3:// URIs)")
+        .unwrap_or_else(|| panic!("{help}"));
+    let endpoint = help.find("--endpoint").unwrap();
+    assert!(
+        endpoint > heading,
+        "--endpoint is listed under its heading: {help}"
+    );
+}
