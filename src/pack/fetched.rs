@@ -151,7 +151,6 @@ fn relations_to_reference(
         .copied()
         .find(|p| role_of(p.requested()) == UrlRole::Original)
     {
-        // As `urls` lists it, which may be written otherwise.
         Some(r) => (Some(r), original_url.unwrap_or(r.requested())),
         None => match all.first() {
             Some(first) => (Some(*first), first.requested()),
@@ -217,7 +216,19 @@ pub fn pack_captures(
         }
         _ => ov.original_url = Some(first.requested().to_string()),
     }
-    let original_url = ov.original_url.clone().or(named_original.clone());
+    // A page fetched from the original's URL written otherwise (`https://www.`
+    // for `http://`) is recorded under the URL it was fetched from, so that
+    // `copies` and `relations` name a URL that `urls` lists.
+    let original_url = ov.original_url.clone().or(named_original.clone()).map(|o| {
+        copies
+            .iter()
+            .map(Page::requested)
+            .find(|u| same(u, &o))
+            .map_or(o, str::to_string)
+    });
+    if original_url.is_some() && original_url != ov.original_url {
+        ov.original_url = original_url.clone();
+    }
     // The page fetched from the original URL, however it was written
     // (`https://www.` for `http://`, a trailing `/`), is the original.
     let role_of = |url: &str| {

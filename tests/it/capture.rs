@@ -504,3 +504,54 @@ fn the_warc_request_records_hold_exactly_the_bytes_sent() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn also_pages_are_compared_even_without_an_original_url_or_when_it_is_written_otherwise() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (repost, original) = (format!("{}/repost", s.base), format!("{}/article", s.base));
+    // No --original-url: the page the capture was asked for is the
+    // reference, and the --also page is compared with it.
+    let out = capture(dir.path(), &repost, &["--also", &original]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest_of(dir.path());
+    assert_eq!(m.relations.len(), 1, "{:?}", m.relations);
+    assert_eq!(
+        (
+            m.relations[0].original_url.as_str(),
+            m.relations[0].repost_url.as_str()
+        ),
+        (repost.as_str(), original.as_str())
+    );
+    // The original named with a trailing slash (and so written otherwise
+    // than the --also URL) is still the page fetched from it.
+    fs::remove_file(dir.path().join("out.zip")).unwrap();
+    let written_otherwise = format!("{original}/");
+    let out = capture(
+        dir.path(),
+        &repost,
+        &["--also", &original, "--original-url", &written_otherwise],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = manifest_of(dir.path());
+    assert_eq!(
+        m.copies[0].role,
+        provseal::format::manifest::UrlRole::Original
+    );
+    let r = &m.relations[0];
+    assert_eq!(
+        (r.original_url.as_str(), r.repost_url.as_str()),
+        (original.as_str(), repost.as_str()),
+        "the original is recorded by the URL it was fetched from"
+    );
+    assert_eq!(m.original_url(), Some(original.as_str()));
+    assert_eq!(r.relation, provseal::compare::Relation::Truncated);
+}

@@ -300,3 +300,46 @@ fn help_groups_the_object_storage_options_and_help_command_works() {
         "--endpoint is listed under its heading: {help}"
     );
 }
+
+#[test]
+fn catalog_add_says_what_it_records_without_trust_and_what_rebuild_would_drop() {
+    let (dir, key) = setup();
+    pack_ok(
+        dir.path(),
+        &key,
+        &repo_path("examples/article.txt"),
+        "outside.zip",
+        &[],
+    );
+    let archive = dir.path().join("archive");
+    fs::create_dir(&archive).unwrap();
+    let o = provseal()
+        .args(["catalog", "add", "--archive"])
+        .arg(&archive)
+        .arg(dir.path().join("outside.zip"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "note: no --trust or --trust-store: bundles are catalogued as intact-untrusted"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: 1 of them are outside")
+            && err.contains("`catalog rebuild`, which reads only the archive, would drop them"),
+        "{err}"
+    );
+    let found = provseal()
+        .args(["catalog", "search", "--archive"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&found).contains("intact-untrusted"),
+        "{}",
+        stdout(&found)
+    );
+}

@@ -531,3 +531,67 @@ fn capture_writes_to_a_bucket_and_into_an_archive_there() {
             .starts_with(&s3.uri("cap/arch/"))
     );
 }
+
+/// A loopback listener that counts the connections it is sent, standing in
+/// for an address provseal must not contact unasked.
+fn counting_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::Read as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut conn = conn;
+            let _ = conn.set_read_timeout(Some(std::time::Duration::from_millis(200)));
+            let _ = conn.read(&mut [0u8; 1024]);
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn without_credentials_nothing_but_the_endpoint_is_contacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (metadata, asked) = counting_listener();
+    let (endpoint, _) = counting_listener();
+    let run = |extra: &[&str]| {
+        crate::support::cli::provseal()
+            .current_dir(dir.path())
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+            .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            .env("HOME", dir.path())
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_REGION", "us-east-1")
+            // Where the client would ask for instance credentials: a
+            // listener on loopback instead of 169.254.169.254.
+            .env("AWS_METADATA_ENDPOINT", &metadata)
+            .args(["--endpoint", &endpoint, "--s3-timeout", "2"])
+            .args(["verify", "s3://evidence/a.zip"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the metadata address was contacted without --s3-instance-credentials: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The opt-in does ask: the listener stands where the client looks.
+    let _ = run(&["--s3-instance-credentials"]);
+    assert!(
+        asked.load(std::sync::atomic::Ordering::SeqCst) > 0,
+        "with --s3-instance-credentials the metadata service is asked"
+    );
+}
