@@ -512,12 +512,7 @@ fn also_pages_are_compared_even_without_an_original_url_or_when_it_is_written_ot
     let (repost, original) = (format!("{}/repost", s.base), format!("{}/article", s.base));
     // No --original-url: the page the capture was asked for is the
     // reference, and the --also page is compared with it.
-    let out = capture(dir.path(), &repost, &["--also", &original]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    capture_ok(dir.path(), &repost, &["--also", &original]);
     let m = manifest_of(dir.path());
     assert_eq!(m.relations.len(), 1, "{:?}", m.relations);
     assert_eq!(
@@ -531,15 +526,10 @@ fn also_pages_are_compared_even_without_an_original_url_or_when_it_is_written_ot
     // than the --also URL) is still the page fetched from it.
     fs::remove_file(dir.path().join("out.zip")).unwrap();
     let written_otherwise = format!("{original}/");
-    let out = capture(
+    capture_ok(
         dir.path(),
         &repost,
         &["--also", &original, "--original-url", &written_otherwise],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let m = manifest_of(dir.path());
     assert_eq!(
