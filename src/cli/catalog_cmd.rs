@@ -88,6 +88,7 @@ pub fn run(cmd: CatalogCommand, storage: &Storage) -> CliResult {
             allow_duplicate,
             trust,
             jobs: j,
+            ..
         } => {
             let at = archive_at(&at)?;
             let opts = verify_options(&trust)?;
@@ -151,6 +152,7 @@ pub fn run(cmd: CatalogCommand, storage: &Storage) -> CliResult {
             trust,
             jobs: j,
             json,
+            ..
         } => fixity(
             &at,
             older_than.as_deref(),
@@ -160,7 +162,9 @@ pub fn run(cmd: CatalogCommand, storage: &Storage) -> CliResult {
             json,
             storage,
         ),
-        CatalogCommand::Rebuild { at, trust, jobs: j } => rebuild(&at, &trust, threads(j), storage),
+        CatalogCommand::Rebuild {
+            at, trust, jobs: j, ..
+        } => rebuild(&at, &trust, threads(j), storage),
     }
 }
 

@@ -130,12 +130,16 @@ impl std::fmt::Display for CliError {
 pub type CliResult = Result<Outcome, CliError>;
 
 pub fn run(cli: Cli) -> CliResult {
+    let s3 = cli
+        .command
+        .s3()
+        .map_or(cli.s3.clone(), |after| after.or(&cli.s3));
     let mut config = S3Config::default();
-    config.endpoint = cli.endpoint;
-    config.timeout = std::time::Duration::from_secs(cli.s3_timeout.max(1));
-    config.instance_credentials = cli.s3_instance_credentials;
+    config.endpoint = s3.endpoint;
+    config.timeout = std::time::Duration::from_secs(s3.s3_timeout.unwrap_or(30).max(1));
+    config.instance_credentials = s3.s3_instance_credentials;
     // Its client is made only if a command reaches an s3:// URI.
-    let storage = Storage::new(config, usize::from(cli.s3_requests));
+    let storage = Storage::new(config, usize::from(s3.s3_requests.unwrap_or(64)));
     let s = &storage;
     match cli.command {
         Command::Key(k) => keys::run(k),
@@ -147,8 +151,27 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Verify(a) => verify_cmd::verify_cmd(&a, s),
         Command::Cite(a) => citing::cite_cmd(&a, s),
         Command::Compare(a) => compare_cmd(&a, s),
-        Command::Inspect { bundle } => inspect_cmd(&bundle, s),
+        Command::Inspect { bundle, .. } => inspect_cmd(&bundle, s),
         Command::Extract { input, json } => extract_cmd(&input, json),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "provseal",
+                &mut out,
+            );
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Passed)
+        }
+        Command::Manpage => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| format!("the manual page: {e}"))?;
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Passed)
+        }
     }
 }
 

@@ -299,6 +299,45 @@ fn help_groups_the_object_storage_options_and_help_command_works() {
         endpoint > heading,
         "--endpoint is listed under its heading: {help}"
     );
+    assert!(
+        help.trim_end()
+            .lines()
+            .rev()
+            .take(3)
+            .any(|l| l.starts_with("  provseal verify ")),
+        "{help}"
+    );
+    // Commands that never touch a bucket do not list its options.
+    let key = stdout(&provseal().args(["key", "show", "--help"]).output().unwrap());
+    assert!(!key.contains("--endpoint"), "{key}");
+    assert!(key.contains("Examples:\n  provseal key show"), "{key}");
+    // Given before the command, they still apply.
+    let o = provseal()
+        .args(["--endpoint", "http://127.0.0.1:9", "verify", "--help"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+}
+
+#[test]
+fn completions_and_a_manual_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = provseal().args(["completions", shell]).output().unwrap();
+        assert!(o.status.success(), "{shell}");
+        let script = stdout(&o);
+        assert!(
+            script.contains("catalog") && script.contains("--trust-store"),
+            "{shell}: {script}"
+        );
+    }
+    let o = provseal().arg("manpage").output().unwrap();
+    assert!(o.status.success());
+    let man = stdout(&o);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH provseal 1"),
+        "{man}"
+    );
+    assert!(man.contains("verify"), "{man}");
 }
 
 #[test]

@@ -58,6 +58,8 @@ pub struct VerifyArgs {
     pub cite: Option<CiteFormat>,
     #[command(flatten)]
     pub style: CiteStyleArgs,
+    #[command(flatten)]
+    pub s3: super::S3Args,
 }
 
 /// The output formats of `verify`.
@@ -155,6 +157,8 @@ pub struct CiteArgs {
     pub style: CiteStyleArgs,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub s3: super::S3Args,
 }
 
 #[derive(Debug, Args)]
@@ -168,4 +172,6 @@ pub struct CompareArgs {
     pub json: bool,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub s3: super::S3Args,
 }

@@ -10,6 +10,9 @@ use super::{TrustArgs, TsaArgs};
 #[derive(Debug, Subcommand)]
 pub enum TrustCommand {
     /// Add a signer's public key (the file is created if it does not exist).
+    #[command(
+        after_help = "Examples:\n  provseal trust add --store trust.toml --name \"Example Newsroom\" --key newsroom.pub\n  provseal trust add --store trust.toml --name \"Example Newsroom\" --key new.pub --not-before 2026-01-01T00:00:00Z"
+    )]
     Add {
         /// The trust store file.
         #[arg(long)]
@@ -27,6 +30,9 @@ pub enum TrustCommand {
         not_after: Option<String>,
     },
     /// Trust a time-stamping authority's root certificate for RFC 3161 tokens.
+    #[command(
+        after_help = "Examples:\n  provseal trust add-tsa --store trust.toml --name \"Example TSA\" --certificate tsa-root.pem"
+    )]
     AddTsa {
         /// The trust store file.
         #[arg(long)]
@@ -38,12 +44,16 @@ pub enum TrustCommand {
         certificate: PathBuf,
     },
     /// List the signers and their keys.
+    #[command(after_help = "Examples:\n  provseal trust list --store trust.toml")]
     List {
         /// The trust store file.
         #[arg(long)]
         store: PathBuf,
     },
     /// Revoke a key from a time on: bundles signed from then on fail (E043).
+    #[command(
+        after_help = "Examples:\n  provseal trust revoke --store trust.toml --key-id sha256:… --at 2025-06-01T00:00:00Z --reason \"laptop stolen\""
+    )]
     Revoke {
         /// The trust store file.
         #[arg(long)]
@@ -58,6 +68,9 @@ pub enum TrustCommand {
         reason: String,
     },
     /// End a key's validity (rotation): bundles signed up to then stay verified.
+    #[command(
+        after_help = "Examples:\n  provseal trust retire --store trust.toml --key-id sha256:… --at 2026-01-01T00:00:00Z"
+    )]
     Retire {
         /// The trust store file.
         #[arg(long)]
@@ -73,6 +86,9 @@ pub enum TrustCommand {
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
     /// Generate a key pair: NAME.key (private, PKCS#8 PEM, mode 0600) and NAME.pub (SPKI PEM).
+    #[command(
+        after_help = "Examples:\n  provseal key generate --out ~/keys/newsroom\n  PROVSEAL_PASSPHRASE=… provseal key generate --out ~/keys/newsroom --encrypt"
+    )]
     Generate {
         /// Path prefix of the two files.
         #[arg(long)]
@@ -83,11 +99,17 @@ pub enum KeyCommand {
         encrypt: bool,
     },
     /// Print a key's id and fingerprint (private or public PEM file).
+    #[command(
+        after_help = "Examples:\n  provseal key show ~/keys/newsroom.key\n  provseal key show newsroom.pub"
+    )]
     Show {
         /// The key file.
         file: PathBuf,
     },
     /// Print the public key (SPKI PEM) of a private key file.
+    #[command(
+        after_help = "Examples:\n  provseal key export-public ~/keys/newsroom.key -o newsroom.pub"
+    )]
     ExportPublic {
         /// The private key file.
         file: PathBuf,
@@ -151,9 +173,14 @@ pub struct CatalogAt {
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
     /// Verify bundles and record them in the catalog (files or directories).
+    #[command(
+        after_help = "Examples:\n  provseal catalog add --archive archive/ old-evidence/ --trust newsroom.pub\n  provseal catalog add --archive s3://evidence/news --catalog news.sqlite s3://evidence/news/"
+    )]
     Add {
         #[command(flatten)]
         at: CatalogAt,
+        #[command(flatten)]
+        s3: super::S3Args,
         /// Bundles, or directories to search for them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -167,11 +194,19 @@ pub enum CatalogCommand {
         jobs: Option<u16>,
     },
     /// Find catalogued bundles; every filter given must match.
+    #[command(
+        after_help = "Examples:\n  provseal catalog search --archive archive/ --url 'dailynk.com/english/read.php?num=15210'\n  provseal catalog search --archive archive/ --publisher 'Daily NK' --published-from 2018-05 --published-to 2018-05-31\n  provseal catalog search --archive archive/ --text 'defector family' --json"
+    )]
     Search(CatalogSearchArgs),
     /// Re-verify catalogued bundles and record each result (a fixity check).
+    #[command(
+        after_help = "Examples:\n  provseal catalog verify --archive archive/ --older-than 30d --limit 5000 --trust-store trust.toml\n  provseal catalog verify --archive archive/ --json > fixity.jsonl"
+    )]
     Verify {
         #[command(flatten)]
         at: CatalogAt,
+        #[command(flatten)]
+        s3: super::S3Args,
         /// Only bundles last verified longer ago than this (e.g. 30d, 12h, 90m).
         #[arg(long, value_name = "DURATION")]
         older_than: Option<String>,
@@ -188,9 +223,14 @@ pub enum CatalogCommand {
         json: bool,
     },
     /// Build the catalog afresh from the bundles under the archive directory.
+    #[command(
+        after_help = "Examples:\n  provseal catalog rebuild --archive archive/ --trust-store trust.toml"
+    )]
     Rebuild {
         #[command(flatten)]
         at: CatalogAt,
+        #[command(flatten)]
+        s3: super::S3Args,
         #[command(flatten)]
         trust: TrustArgs,
         /// Bundles verified at once [default: the number of cores].

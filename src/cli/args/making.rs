@@ -59,6 +59,8 @@ pub struct PackArgs {
     /// With --batch: no progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub s3: super::S3Args,
 }
 
 #[derive(Debug, Args)]
@@ -109,4 +111,6 @@ pub struct CaptureArgs {
     /// default: a page must not turn the capture against your own network).
     #[arg(long)]
     pub allow_private_redirects: bool,
+    #[command(flatten)]
+    pub s3: super::S3Args,
 }

@@ -19,26 +19,52 @@ pub use making::*;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Object-storage options may come before the command too.
+    #[command(flatten)]
+    pub s3: S3Args,
+}
+
+/// How to reach S3-compatible object storage; offered only by the
+/// commands that read or write `s3://` URIs (and before any command), so
+/// that `key show --help` does not list them. A value given after the
+/// command wins over one given before it.
+#[derive(Debug, Args, Default, Clone)]
+#[command(next_help_heading = S3_HEADING)]
+pub struct S3Args {
     /// Endpoint URL of an S3-compatible server for s3:// URIs (Garage,
     /// MinIO, Ceph, …); by default AWS_ENDPOINT_URL, the profile's
     /// endpoint_url, or AWS itself.
-    #[arg(long, global = true, value_name = "URL", help_heading = S3_HEADING)]
+    #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Seconds to wait for each object-store request before failing it.
-    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS", help_heading = S3_HEADING)]
-    pub s3_timeout: u64,
+    /// Seconds to wait for each object-store request before failing it
+    /// [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub s3_timeout: Option<u64>,
     /// Object-store requests kept in flight when verifying s3:// objects;
     /// -j still bounds the verifying itself. Each holds at most one bundle
-    /// of up to 4 MiB in memory (larger ones are read in 8 MiB ranges).
-    #[arg(long, global = true, default_value_t = 64, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..=256), help_heading = S3_HEADING)]
-    pub s3_requests: u16,
+    /// of up to 4 MiB in memory (larger ones are read in 8 MiB ranges)
+    /// [default: 64].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub s3_requests: Option<u16>,
     /// With no credentials in the environment or the AWS profile, ask the
     /// cloud instance-metadata service for them (on a cloud machine whose
     /// role gives access). Without it, such requests go unsigned and no
     /// other address is contacted.
-    #[arg(long, global = true, help_heading = S3_HEADING)]
+    #[arg(long)]
     pub s3_instance_credentials: bool,
+}
+
+impl S3Args {
+    /// These options, with any not given here taken from `before` (the
+    /// ones given before the command).
+    pub fn or(&self, before: &S3Args) -> S3Args {
+        S3Args {
+            endpoint: self.endpoint.clone().or(before.endpoint.clone()),
+            s3_timeout: self.s3_timeout.or(before.s3_timeout),
+            s3_requests: self.s3_requests.or(before.s3_requests),
+            s3_instance_credentials: self.s3_instance_credentials || before.s3_instance_credentials,
+        }
+    }
 }
 
 /// The heading the object-storage options are listed under: they matter
@@ -49,31 +75,66 @@ const S3_HEADING: &str = "Object storage (only for s3:// URIs)";
 pub enum Command {
     /// Manage Ed25519 signing keys.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  provseal key generate --out ~/keys/newsroom --encrypt\n  provseal key show ~/keys/newsroom.pub\n  provseal key export-public ~/keys/newsroom.key -o newsroom.pub"
+    )]
     Key(KeyCommand),
     /// Pack a saved article (.txt or .html, or - for stdin) into a signed bundle.
+    #[command(
+        after_help = "Examples:\n  provseal pack saved.html --key ~/keys/newsroom.key -o evidence/991.zip\n  provseal pack saved.txt --key k.key --repost-url 'https://portal.example.net/news/view?id=991' --into archive/\n  provseal pack --batch jobs.jsonl --key k.key"
+    )]
     Pack(Box<PackArgs>),
     /// Fetch a page over HTTP(S) and pack it, with every request and response as WARC records.
+    #[command(
+        after_help = "Examples:\n  provseal capture 'https://news.example.org/a' --key k.key -o evidence/a.zip\n  provseal capture 'https://portal.example.net/r' --also 'https://news.example.org/a' --key k.key --into archive/"
+    )]
     Capture(Box<CaptureArgs>),
     /// Verify bundles: container, files, signature, trust. Exit 0 only if every bundle verified.
+    #[command(
+        after_help = "Examples:\n  provseal verify evidence/a.zip --trust newsroom.pub\n  provseal verify archive/ --trust-store trust.toml -j 8 --format junit > report.xml\n  provseal verify evidence/ --json --summary"
+    )]
     Verify(VerifyArgs),
     /// Verify a bundle, then print a citation of it.
+    #[command(
+        after_help = "Examples:\n  provseal cite evidence/a.zip --trust newsroom.pub --format chicago\n  provseal cite evidence/a.zip --trust-store trust.toml --format all --out-dir cites/ --parents"
+    )]
     Cite(CiteArgs),
     /// Compare a repost's bundle with the original's: identical, same text, truncated, edited or different.
+    #[command(
+        after_help = "Examples:\n  provseal compare original.zip repost.zip --trust newsroom.pub\n  provseal compare original.zip repost.zip --json"
+    )]
     Compare(CompareArgs),
     /// Keep a searchable catalog of an archive's bundles (SQLite; rebuildable from the bundles).
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  provseal catalog add --archive archive/ old-evidence/ --trust newsroom.pub\n  provseal catalog search --archive archive/ --publisher 'Daily NK' --published-from 2018-05\n  provseal catalog verify --archive archive/ --older-than 30d --limit 5000"
+    )]
     Catalog(CatalogCommand),
     /// Append a signed custody event (received, reviewed, transferred, verified) to a bundle.
+    #[command(
+        after_help = "Examples:\n  provseal attest evidence/a.zip --key desk.key --action received --note \"from the newsroom\"\n  provseal attest evidence/a.zip --key desk.key --action transferred -o handed-over.zip"
+    )]
     Attest(AttestArgs),
     /// Manage a trust store (spec §8.2): named signers, their keys, validity and revocation.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  provseal trust add --store trust.toml --name \"Example Newsroom\" --key newsroom.pub\n  provseal trust revoke --store trust.toml --key-id sha256:… --at 2025-06-01T00:00:00Z --reason \"laptop stolen\"\n  provseal trust list --store trust.toml"
+    )]
     Trust(TrustCommand),
     /// Show what a bundle holds, without a verdict.
+    #[command(
+        after_help = "Examples:\n  provseal inspect evidence/a.zip\n  provseal inspect s3://evidence/news/2018/05/27/ab12….zip"
+    )]
     Inspect {
         /// The bundle.
         bundle: PathBuf,
+        #[command(flatten)]
+        s3: S3Args,
     },
     /// Show what pack would extract from an input file, without packing.
+    #[command(
+        after_help = "Examples:\n  provseal extract saved.html\n  provseal extract saved.txt --json"
+    )]
     Extract {
         /// A .txt or .html file, or - for stdin.
         input: PathBuf,
@@ -81,6 +142,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    #[command(
+        after_help = "Examples:\n  provseal completions bash > ~/.local/share/bash-completion/completions/provseal\n  provseal completions zsh > \"${fpath[1]}/_provseal\"\n  provseal completions fish > ~/.config/fish/completions/provseal.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for man(1).
+    #[command(
+        after_help = "Examples:\n  provseal manpage > provseal.1 && man ./provseal.1\n  provseal manpage | gzip > /usr/local/share/man/man1/provseal.1.gz"
+    )]
+    Manpage,
+}
+
+impl Command {
+    /// The object-storage options given after the command, for the
+    /// commands that take them.
+    pub fn s3(&self) -> Option<&S3Args> {
+        match self {
+            Command::Pack(a) => Some(&a.s3),
+            Command::Capture(a) => Some(&a.s3),
+            Command::Verify(a) => Some(&a.s3),
+            Command::Cite(a) => Some(&a.s3),
+            Command::Compare(a) => Some(&a.s3),
+            Command::Inspect { s3, .. } => Some(s3),
+            Command::Catalog(CatalogCommand::Add { s3, .. })
+            | Command::Catalog(CatalogCommand::Verify { s3, .. })
+            | Command::Catalog(CatalogCommand::Rebuild { s3, .. }) => Some(s3),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
