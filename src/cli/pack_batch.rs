@@ -147,8 +147,14 @@ pub fn run(
         let pb =
             ProgressBar::with_draw_target(Some(lines.len() as u64), ProgressDrawTarget::stderr());
         pb.set_style(
-            ProgressStyle::with_template("{pos:>7}/{len} jobs [{bar:30}] {per_sec} ETA {eta}")
+            ProgressStyle::with_template("{pos:>7}/{len} jobs [{bar:30}] {rate} ETA {eta}")
                 .expect("static template")
+                .with_key(
+                    "rate",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&super::render::rounded_count_rate(s.per_sec()));
+                    },
+                )
                 .progress_chars("=> "),
         );
         pb

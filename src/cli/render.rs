@@ -332,3 +332,53 @@ fn relation_line(r: &provseal::format::manifest::RepostRelation) -> String {
         r.original_words
     )
 }
+
+/// A rate for a progress bar, rounded as a person reads it: `370 B/s`,
+/// `4.2 MiB/s`, `12 MiB/s` (no figure has more than three digits).
+pub fn rounded_rate(bytes_per_sec: f64) -> String {
+    let mut v = if bytes_per_sec.is_finite() {
+        bytes_per_sec.max(0.0)
+    } else {
+        0.0
+    };
+    let mut unit = 0;
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    while v >= 999.5 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v < 9.95 && unit > 0 {
+        format!("{v:.1} {}/s", UNITS[unit])
+    } else {
+        format!("{v:.0} {}/s", UNITS[unit])
+    }
+}
+
+/// A count per second, rounded: `370/s`, `4.2/s`.
+pub fn rounded_count_rate(per_sec: f64) -> String {
+    let v = if per_sec.is_finite() {
+        per_sec.max(0.0)
+    } else {
+        0.0
+    };
+    if v < 9.95 {
+        format!("{v:.1}/s")
+    } else {
+        format!("{v:.0}/s")
+    }
+}
+
+#[cfg(test)]
+mod rate_tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_rounded_to_at_most_three_digits() {
+        assert_eq!(rounded_rate(370.4), "370 B/s");
+        assert_eq!(rounded_rate(4.2 * 1024.0 * 1024.0), "4.2 MiB/s");
+        assert_eq!(rounded_rate(123.456 * 1024.0 * 1024.0), "123 MiB/s");
+        assert_eq!(rounded_rate(f64::NAN), "0 B/s");
+        assert_eq!(rounded_count_rate(370.6), "371/s");
+        assert_eq!(rounded_count_rate(4.24), "4.2/s");
+    }
+}

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use provseal::archive::batch::{Candidate, Checked};
 use provseal::cite::{self, Format};
 use provseal::verify::{self, VerifyOptions};
@@ -32,6 +32,8 @@ struct Sink<'a> {
     cite: Option<Format>,
     style: &'a cite::Style,
     progress: Option<ProgressBar>,
+    /// How many bundles the run will verify, for the progress bar.
+    expected: usize,
     totals: Totals,
     /// `json`: the bundle objects; `junit`: the test cases.
     held_json: Vec<Value>,
@@ -67,7 +69,7 @@ impl Sink<'_> {
         self.totals.add(r, c.unreadable, size, self.fail_on);
         if let Some(pb) = &self.progress {
             pb.inc(size.max(1));
-            pb.set_message(format!("{} bundles", self.totals.total));
+            pb.set_message(format!("{}/{}", self.totals.total, self.expected));
         }
         if let Some(f) = self.cite
             && self.format == OutputFormat::Human
@@ -228,15 +230,19 @@ fn wants_color(choice: ColorChoice) -> bool {
 fn progress_bar(bundles: &[Candidate]) -> ProgressBar {
     let bytes: u64 = bundles.iter().map(|c| c.size.max(1)).sum();
     let pb = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
+    // At most 78 columns with 10,000 bundles and GiB figures, so that it
+    // fits an 80-column terminal.
     pb.set_style(
         ProgressStyle::with_template(
-            "{msg:>16} of {prefix} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+            "{msg:>11} bundles [{bar:20}] {binary_bytes}/{binary_total_bytes} {rate} ETA {eta}",
         )
         .expect("static template")
+        .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&super::render::rounded_rate(s.per_sec()));
+        })
         .progress_chars("=> "),
     );
-    pb.set_prefix(bundles.len().to_string());
-    pb.set_message("0 bundles");
+    pb.set_message(format!("0/{}", bundles.len()));
     pb
 }
 
@@ -282,6 +288,7 @@ pub fn verify_cmd(a: &VerifyArgs, storage: &provseal::archive::storage::Storage)
         cite,
         style: &style,
         progress: show_progress.then(|| progress_bar(&found.bundles)),
+        expected: found.bundles.len() + usize::from(stdin_bundle),
         totals: {
             let mut t = Totals::default();
             t.skipped_files = found.skipped;

@@ -156,9 +156,18 @@ impl Totals {
     /// The line of totals of the human report, then a line per directory
     /// that could not be read.
     pub fn human(&self) -> String {
+        let n =
+            |state: crate::verify::State| self.by_state.get(state.as_str()).copied().unwrap_or(0);
+        use crate::verify::State::*;
         let mut s = format!(
-            "{} of {} bundles verified, {} failed",
-            self.passed, self.total, self.failed
+            "{} of {} bundles passed, {} failed: {} signed by a trusted key, {} intact with a signer not known to be trusted, {} intact and unsigned, {} invalid",
+            self.passed,
+            self.total,
+            self.failed,
+            n(VerifiedTrusted),
+            n(IntactUntrusted),
+            n(IntactUnsigned),
+            n(Invalid)
         );
         if self.unreadable > 0 {
             write!(s, " ({} could not be read)", self.unreadable).ok();

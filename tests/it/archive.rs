@@ -234,7 +234,11 @@ fn lists_stdin_fail_on_summary_and_colour() {
     let out = verify(&key, &["--from-file", list.to_str().unwrap(), "--summary"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
-    assert!(stdout(&out).starts_with("2 of 2 bundles verified, 0 failed"));
+    assert!(
+        stdout(&out).starts_with("2 of 2 bundles passed, 0 failed: 2 signed by a trusted key, 0 intact with a signer not known to be trusted, 0 intact and unsigned, 0 invalid"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stderr(&out).is_empty(), "no progress bar off a terminal");
 
     let piped = provseal()
@@ -290,6 +294,27 @@ fn lists_stdin_fail_on_summary_and_colour() {
     assert!(stderr(&none).contains("no bundles found"));
 }
 
+/// The text of a terminal frame, without its escape sequences.
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else if !c.is_control() {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// On a terminal (emulated by util-linux `script`), stderr carries a
 /// progress bar with bundles done, bytes per second and ETA; `--quiet`
 /// silences it.
@@ -317,10 +342,38 @@ fn a_progress_bar_shows_on_a_terminal_only() {
     };
     let shown = run("");
     assert!(
-        shown.contains("bundles of 7") && shown.contains("ETA"),
+        shown.contains("/7 bundles") && shown.contains("ETA"),
         "{shown}"
     );
-    assert!(shown.contains("/s"), "bytes per second: {shown}");
+    // Each frame of the bar, escapes removed, fits 80 columns, and its
+    // rate is rounded (`370 B/s`, `4.2 MiB/s`).
+    let frames: Vec<String> = shown
+        .split(['\r', '\n'])
+        .map(strip_escapes)
+        .filter(|f| f.contains("ETA"))
+        .collect();
+    assert!(!frames.is_empty(), "{shown}");
+    for f in &frames {
+        assert!(
+            f.trim_end().chars().count() <= 80,
+            "{} columns: {f:?}",
+            f.chars().count()
+        );
+        let rate = f
+            .split_whitespace()
+            .find(|w| w.ends_with("B/s"))
+            .map(|unit| {
+                let words: Vec<&str> = f.split_whitespace().collect();
+                let i = words.iter().position(|w| w == &unit).unwrap();
+                words[i - 1].to_string()
+            })
+            .unwrap_or_else(|| panic!("no rate in {f:?}"));
+        let digits = rate.chars().filter(|c| c.is_ascii_digit()).count();
+        assert!(
+            digits <= 3 && rate.parse::<f64>().is_ok(),
+            "rate {rate:?} in {f:?}"
+        );
+    }
     let quiet = run("--quiet");
     assert!(!quiet.contains("ETA"), "{quiet}");
 }
