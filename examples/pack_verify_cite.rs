@@ -57,6 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bundle_id: id,
         archive: cite::DEFAULT_ARCHIVE,
         public_url: None,
+        signer_name: None,
     };
     for format in [cite::Format::Chicago, cite::Format::Apa, cite::Format::Text] {
         print!("{}", cite::render(format, &source, cite::Markup::Plain));

@@ -77,5 +77,10 @@ pub fn csl_json(src: &CiteSource) -> Value {
             "signer_key_id": src.key_id(),
         }),
     );
+    // Only when a trust store names the signer, so that a citation made
+    // with keys alone reads as it always has.
+    if let (Some(name), Some(Value::Object(custom))) = (src.signer_name, item.get_mut("custom")) {
+        custom.insert("signer_name".into(), json!(name));
+    }
     Value::Array(vec![Value::Object(item)])
 }

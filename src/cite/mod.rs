@@ -174,6 +174,9 @@ pub struct CiteSource<'a> {
     /// Where the bundle itself is published, if anywhere; Robust Links
     /// give it as `data-versionurl`.
     pub public_url: Option<&'a str>,
+    /// The signer's name, when the verifier's trust store names its key
+    /// (never anything the bundle says).
+    pub signer_name: Option<&'a str>,
 }
 
 impl<'a> CiteSource<'a> {
@@ -194,6 +197,17 @@ impl<'a> CiteSource<'a> {
     }
     fn key_id(&self) -> Option<&'a str> {
         self.manifest.signer.as_ref().map(|s| s.key_id.as_str())
+    }
+    /// The end of every evidence clause: who signed, by name when the
+    /// trust store gives one, and with which key.
+    fn signed_by(&self, escape: impl Fn(&str) -> String) -> String {
+        match (self.key_id(), self.signer_name) {
+            (Some(k), Some(name)) => {
+                format!(", signed by {} (Ed25519 key {}).", escape(name), escape(k))
+            }
+            (Some(k), None) => format!(", signed by Ed25519 key {}.", escape(k)),
+            (None, _) => ", unsigned.".into(),
+        }
     }
     fn captured(&self) -> &'a str {
         &self.manifest.capture.captured_at
@@ -248,10 +262,7 @@ impl<'a> CiteSource<'a> {
         if let Some(h) = self.source_sha256() {
             write!(s, " (source SHA-256 {h})").ok();
         }
-        match self.key_id() {
-            Some(k) => write!(s, ", signed by Ed25519 key {k}.").ok(),
-            None => write!(s, ", unsigned.").ok(),
-        };
+        s.push_str(&self.signed_by(str::to_string));
         s
     }
 }
@@ -292,11 +303,13 @@ pub fn render(format: Format, src: &CiteSource, markup: Markup) -> String {
         let manifest = shown_manifest(src.manifest);
         let archive = crate::display::inline(src.archive);
         let public_url = src.public_url.map(|u| crate::display::url(u).text);
+        let signer_name = src.signer_name.map(crate::display::inline);
         let shown = CiteSource {
             manifest: &manifest,
             bundle_id: src.bundle_id,
             archive: &archive,
             public_url: public_url.as_deref(),
+            signer_name: signer_name.as_deref(),
         };
         return render_exact(format, &shown, markup);
     }
@@ -371,10 +384,7 @@ pub(crate) fn evidence_clause(src: &CiteSource, markup: Markup) -> String {
     if let Some(h) = src.source_sha256() {
         write!(s, ", source SHA-256 {h}").ok();
     }
-    match src.key_id() {
-        Some(k) => write!(s, ", signed by Ed25519 key {k}.").ok(),
-        None => write!(s, ", unsigned.").ok(),
-    };
+    s.push_str(&src.signed_by(str::to_string));
     let s = capitalise(&s);
     match markup {
         Markup::Plain => s,

@@ -122,10 +122,7 @@ fn evidence(src: &CiteSource) -> String {
     if let Some(h) = src.source_sha256() {
         write!(out, " (source SHA-256 {h})").ok();
     }
-    match src.key_id() {
-        Some(k) => write!(out, ", signed by Ed25519 key {}.", latex_escape(k)).ok(),
-        None => write!(out, ", unsigned.").ok(),
-    };
+    out.push_str(&src.signed_by(latex_escape));
     out
 }
 

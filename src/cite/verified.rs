@@ -99,6 +99,7 @@ pub fn from_report<'a>(report: &'a Report, style: &'a Style) -> Result<CiteSourc
             bundle_id,
             archive: &style.archive,
             public_url: style.public_url.as_deref(),
+            signer_name: report.signer.as_ref().and_then(|s| s.name.as_deref()),
         }),
         _ if report.state == State::Invalid || report.manifest.is_none() => Err(NotCited::Invalid(
             report

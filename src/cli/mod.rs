@@ -328,12 +328,10 @@ fn deliver(
     }
 }
 
-/// `--captured-at`: an RFC 3339 time, or a date alone (as `--published`
-/// takes), which is midnight UTC that day.
-fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
-    let Some(s) = s else {
-        return Ok(Utc::now().trunc_subsecs(0));
-    };
+/// A time given on the command line (`flag` names it in the message): an
+/// RFC 3339 time, or a date alone (as `--published` takes), which is
+/// midnight UTC that day.
+pub(crate) fn parse_time(flag: &str, s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(t) {
         return Ok(t.with_timezone(&Utc));
@@ -342,8 +340,16 @@ fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
         return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc());
     }
     Err(format!(
-        "--captured-at: {s:?} is not a time: write 2024-03-15T08:30:00Z (RFC 3339, in UTC or with an offset such as +09:00), or a date, 2024-03-15, for midnight UTC"
+        "{flag}: {s:?} is not a time: write 2024-03-15T08:30:00Z (RFC 3339, in UTC or with an offset such as +09:00), or a date, 2024-03-15, for midnight UTC"
     ))
+}
+
+/// `--captured-at`, or now to the second.
+fn parse_captured_at(s: Option<&str>) -> Result<DateTime<Utc>, String> {
+    match s {
+        Some(s) => parse_time("--captured-at", s),
+        None => Ok(Utc::now().trunc_subsecs(0)),
+    }
 }
 
 fn pack_cmd(a: PackArgs, storage: &Storage) -> CliResult {

@@ -49,6 +49,22 @@ struct Job {
 /// A job as read: its line number, and the job or why the line is bad.
 type Line = (usize, Result<Job, String>);
 
+/// Why a line is not a job, in words: what a JSON parser says, without
+/// its line and column (each job is one line) or its jargon.
+fn job_error(e: serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            r#"not a job: each line is one JSON object, such as {"input": "saved/991.txt", "out": "evidence/991.zip"}"#.into()
+        }
+        Category::Data => {
+            let text = e.to_string();
+            let what = text.split(" at line ").next().unwrap_or(&text);
+            format!("not a job: {}", what.replace('`', "\""))
+        }
+    }
+}
+
 /// The jobs of a file. Two jobs writing the same output would race; the
 /// later one fails before anything is written.
 fn read_jobs(path: &Path) -> Result<Vec<Line>, String> {
@@ -59,18 +75,19 @@ fn read_jobs(path: &Path) -> Result<Vec<Line>, String> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            let job = serde_json::from_str::<Job>(l)
-                .map_err(|e| format!("not a job: {e}"))
-                .and_then(|job| match outputs.get(&job.out) {
-                    Some(first) => Err(format!(
-                        "{}: also the output of line {first}",
-                        job.out.display()
-                    )),
-                    None => {
-                        outputs.insert(job.out.clone(), i + 1);
-                        Ok(job)
-                    }
-                });
+            let job =
+                serde_json::from_str::<Job>(l)
+                    .map_err(job_error)
+                    .and_then(|job| match outputs.get(&job.out) {
+                        Some(first) => Err(format!(
+                            "{}: also the output of line {first}",
+                            job.out.display()
+                        )),
+                        None => {
+                            outputs.insert(job.out.clone(), i + 1);
+                            Ok(job)
+                        }
+                    });
             (i + 1, job)
         })
         .collect())

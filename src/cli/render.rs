@@ -158,9 +158,9 @@ fn inspect_manifest(m: &provseal::format::manifest::Manifest, out: &mut String) 
     }
     writeln!(
         out,
-        "  captured    {} ({:?}, {} {})",
+        "  captured    {} ({}, by {} {})",
         shown(&m.capture.captured_at),
-        m.capture.method,
+        m.capture.method.words(),
         shown(&m.capture.tool.name),
         shown(&m.capture.tool.version)
     )

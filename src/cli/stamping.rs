@@ -86,9 +86,7 @@ fn action(a: ActionArg) -> Action {
 fn parse_time(s: Option<&str>) -> Result<DateTime<Utc>, String> {
     match s {
         None => Ok(Utc::now().trunc_subsecs(0)),
-        Some(s) => DateTime::parse_from_rfc3339(s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| format!("--time: {s:?} is not an RFC 3339 time: {e}")),
+        Some(s) => super::parse_time("--time", s),
     }
 }
 

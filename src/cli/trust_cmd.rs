@@ -28,9 +28,7 @@ fn load_or_new(path: &Path) -> Result<TrustStore, String> {
 }
 
 fn time(flag: &str, s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{flag}: {s:?} is not an RFC 3339 time: {e}"))
+    super::parse_time(flag, s)
 }
 
 fn save(path: &Path, store: &TrustStore) -> Result<(), String> {

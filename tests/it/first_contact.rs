@@ -382,3 +382,54 @@ fn catalog_add_says_what_it_records_without_trust_and_what_rebuild_would_drop() 
         stdout(&found)
     );
 }
+
+#[test]
+fn a_citation_names_the_signer_a_trust_store_names() {
+    let (dir, key) = setup();
+    pack_ok(
+        dir.path(),
+        &key,
+        &repo_path("examples/article.txt"),
+        "a.zip",
+        &[],
+    );
+    let store = dir.path().join("trust.toml");
+    let o = provseal()
+        .args(["trust", "add", "--store"])
+        .arg(&store)
+        .args(["--name", "Example Newsroom"])
+        .arg(key.with_extension("pub"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cite = |args: &[&str]| {
+        provseal()
+            .arg("cite")
+            .arg(dir.path().join("a.zip"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let named = cite(&["--trust-store", store.to_str().unwrap()]);
+    assert!(named.status.success(), "{}", stderr(&named));
+    assert!(
+        stdout(&named).contains("signed by Example Newsroom (Ed25519 key sha256:"),
+        "{}",
+        stdout(&named)
+    );
+    let csl = cite(&[
+        "--trust-store",
+        store.to_str().unwrap(),
+        "--format",
+        "csl-json",
+    ]);
+    let items: serde_json::Value = serde_json::from_slice(&csl.stdout).unwrap();
+    assert_eq!(items[0]["custom"]["signer_name"], "Example Newsroom");
+    // With a key alone there is no name to give.
+    let keyed = cite(&["--trust", key.with_extension("pub").to_str().unwrap()]);
+    assert!(
+        stdout(&keyed).contains("signed by Ed25519 key sha256:"),
+        "{}",
+        stdout(&keyed)
+    );
+}

@@ -190,6 +190,7 @@ fn csl_json_validates_against_the_shared_schema() {
             bundle_id: &p.bundle_id,
             archive: cite::DEFAULT_ARCHIVE,
             public_url: None,
+            signer_name: None,
         });
         assert_valid(&v, &doc);
         let item = &doc[0];

@@ -68,7 +68,7 @@ fn every_job_is_reported_and_a_bad_one_stops_nothing() {
     );
     assert!(lines[3][2].contains("/nonexistent/x.txt"), "{report}");
     assert!(lines[4][2].contains("--published"), "{report}");
-    assert!(lines[5][2].contains("unknown field `colour`"), "{report}");
+    assert!(lines[5][2].contains("unknown field \"colour\""), "{report}");
     assert!(
         lines[6][2].contains("also the output of line 1"),
         "{report}"

@@ -11,7 +11,7 @@ use super::{TrustArgs, TsaArgs};
 pub enum TrustCommand {
     /// Add a signer's public key (the file is created if it does not exist).
     #[command(
-        after_help = "Examples:\n  provseal trust add --store trust.toml --name \"Example Newsroom\" --key newsroom.pub\n  provseal trust add --store trust.toml --name \"Example Newsroom\" --key new.pub --not-before 2026-01-01T00:00:00Z"
+        after_help = "Examples:\n  provseal trust add --store trust.toml --name \"Example Newsroom\" newsroom.pub\n  provseal trust add --store trust.toml --name \"Example Newsroom\" new.pub --not-before 2026-01-01T00:00:00Z"
     )]
     Add {
         /// The trust store file.
@@ -31,7 +31,7 @@ pub enum TrustCommand {
     },
     /// Trust a time-stamping authority's root certificate for RFC 3161 tokens.
     #[command(
-        after_help = "Examples:\n  provseal trust add-tsa --store trust.toml --name \"Example TSA\" --certificate tsa-root.pem"
+        after_help = "Examples:\n  provseal trust add-tsa --store trust.toml --name \"Example TSA\" tsa-root.pem"
     )]
     AddTsa {
         /// The trust store file.
@@ -52,7 +52,7 @@ pub enum TrustCommand {
     },
     /// Revoke a key from a time on: bundles signed from then on fail (E043).
     #[command(
-        after_help = "Examples:\n  provseal trust revoke --store trust.toml --key-id sha256:… --at 2025-06-01T00:00:00Z --reason \"laptop stolen\""
+        after_help = "Examples:\n  provseal trust revoke --store trust.toml sha256:… --at 2025-06-01T00:00:00Z --reason \"laptop stolen\""
     )]
     Revoke {
         /// The trust store file.
@@ -69,7 +69,7 @@ pub enum TrustCommand {
     },
     /// End a key's validity (rotation): bundles signed up to then stay verified.
     #[command(
-        after_help = "Examples:\n  provseal trust retire --store trust.toml --key-id sha256:… --at 2026-01-01T00:00:00Z"
+        after_help = "Examples:\n  provseal trust retire --store trust.toml sha256:… --at 2026-01-01T00:00:00Z"
     )]
     Retire {
         /// The trust store file.

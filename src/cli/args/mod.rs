@@ -118,7 +118,7 @@ pub enum Command {
     /// Manage a trust store (spec §8.2): named signers, their keys, validity and revocation.
     #[command(subcommand)]
     #[command(
-        after_help = "Examples:\n  provseal trust add --store trust.toml --name \"Example Newsroom\" --key newsroom.pub\n  provseal trust revoke --store trust.toml --key-id sha256:… --at 2025-06-01T00:00:00Z --reason \"laptop stolen\"\n  provseal trust list --store trust.toml"
+        after_help = "Examples:\n  provseal trust add --store trust.toml --name \"Example Newsroom\" newsroom.pub\n  provseal trust revoke --store trust.toml sha256:… --at 2025-06-01T00:00:00Z --reason \"laptop stolen\"\n  provseal trust list --store trust.toml"
     )]
     Trust(TrustCommand),
     /// Show what a bundle holds, without a verdict.
@@ -263,4 +263,93 @@ pub struct TsaArgs {
     /// Seconds to wait for each time-stamping authority.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub tsa_timeout: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::Cli;
+
+    /// The words of one example line, as a shell would split them, up to
+    /// a redirection, a pipe or `&&`; `None` unless it runs provseal.
+    fn example_args(line: &str) -> Option<Vec<String>> {
+        let line = line.trim();
+        let line = line.strip_prefix("PROVSEAL_PASSPHRASE=… ").unwrap_or(line);
+        if !line.starts_with("provseal ") {
+            return None;
+        }
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quote = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (None, '\'' | '"') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, ' ') => {
+                    if !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                }
+                (_, c) => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+        let end = words
+            .iter()
+            .position(|w| [">", "|", "&&"].contains(&w.as_str()))
+            .unwrap_or(words.len());
+        Some(words[..end].to_vec())
+    }
+
+    fn walk(cmd: &clap::Command, found: &mut Vec<(String, String)>) {
+        if let Some(help) = cmd.get_after_help() {
+            for line in help.to_string().lines() {
+                if line.trim().starts_with("provseal ") || line.contains("provseal ") {
+                    found.push((cmd.get_name().to_string(), line.to_string()));
+                }
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, found);
+        }
+    }
+
+    #[test]
+    fn every_example_in_the_help_parses() {
+        let mut found = Vec::new();
+        walk(&Cli::command(), &mut found);
+        assert!(found.len() > 30, "{found:?}");
+        for (cmd, line) in found {
+            let Some(args) = example_args(&line) else {
+                continue;
+            };
+            if let Err(e) = Cli::try_parse_from(&args) {
+                panic!("the example of {cmd:?} does not parse: {line}\n{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_ends_its_help_with_examples() {
+        fn check(cmd: &clap::Command, path: &str) {
+            let path = format!("{path} {}", cmd.get_name());
+            if cmd.get_subcommands().next().is_none() && cmd.get_name() != "help" {
+                let help = cmd
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    help.starts_with("Examples:\n  provseal"),
+                    "{path} has no examples"
+                );
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &path);
+            }
+        }
+        check(&Cli::command(), "");
+    }
 }

@@ -163,6 +163,18 @@ pub enum CaptureMethod {
     Http,
 }
 
+impl CaptureMethod {
+    /// How a person would say it: "from a saved file", "from standard
+    /// input", "over HTTP(S)".
+    pub fn words(self) -> &'static str {
+        match self {
+            CaptureMethod::LocalFile => "from a saved file",
+            CaptureMethod::Stdin => "from standard input",
+            CaptureMethod::Http => "fetched over HTTP(S)",
+        }
+    }
+}
+
 /// Name and version of the tool that made a bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

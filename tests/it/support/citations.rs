@@ -92,6 +92,7 @@ pub fn rendered(p: &Packed, case: &str) -> Vec<(String, String)> {
         bundle_id: &p.bundle_id,
         archive: cite::DEFAULT_ARCHIVE,
         public_url: Some(&public),
+        signer_name: None,
     };
     let mut out = Vec::new();
     for f in Format::ALL {
