@@ -17,6 +17,19 @@ fn verify(path: &std::path::Path, key: &std::path::Path) -> std::process::Output
         .unwrap()
 }
 
+/// A temp dir with a key pair and the example article packed as `name`.
+fn packed_example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, key) = setup();
+    pack_ok(
+        dir.path(),
+        &key,
+        &repo_path("examples/article.txt"),
+        name,
+        &[],
+    );
+    (dir, key)
+}
+
 /// No system error numbers, no Rust names, no temporary file names.
 fn assert_plain(text: &str) {
     for raw in ["os error", ".partial", "LocalFile", "Os {", "kind:"] {
@@ -63,14 +76,7 @@ fn a_picture_is_not_a_bundle() {
 
 #[test]
 fn a_changed_article_is_explained_before_its_code() {
-    let (dir, key) = setup();
-    pack_ok(
-        dir.path(),
-        &key,
-        &repo_path("examples/article.txt"),
-        "a.zip",
-        &[],
-    );
+    let (dir, key) = packed_example("a.zip");
     let path = dir.path().join("a.zip");
     let mut e = entries(&fs::read(&path).unwrap());
     let mut text = get(&e, "article/text.txt").to_vec();
@@ -342,14 +348,7 @@ fn completions_and_a_manual_page_are_generated() {
 
 #[test]
 fn catalog_add_says_what_it_records_without_trust_and_what_rebuild_would_drop() {
-    let (dir, key) = setup();
-    pack_ok(
-        dir.path(),
-        &key,
-        &repo_path("examples/article.txt"),
-        "outside.zip",
-        &[],
-    );
+    let (dir, key) = packed_example("outside.zip");
     let archive = dir.path().join("archive");
     fs::create_dir(&archive).unwrap();
     let o = provseal()
@@ -385,14 +384,7 @@ fn catalog_add_says_what_it_records_without_trust_and_what_rebuild_would_drop() 
 
 #[test]
 fn a_citation_names_the_signer_a_trust_store_names() {
-    let (dir, key) = setup();
-    pack_ok(
-        dir.path(),
-        &key,
-        &repo_path("examples/article.txt"),
-        "a.zip",
-        &[],
-    );
+    let (dir, key) = packed_example("a.zip");
     let store = dir.path().join("trust.toml");
     let o = provseal()
         .args(["trust", "add", "--store"])
