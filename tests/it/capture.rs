@@ -545,3 +545,76 @@ fn also_pages_are_compared_even_without_an_original_url_or_when_it_is_written_ot
     assert_eq!(m.original_url(), Some(original.as_str()));
     assert_eq!(r.relation, provseal::compare::Relation::Truncated);
 }
+
+#[test]
+fn two_captures_of_one_page_into_an_archive_in_the_same_second_both_work() {
+    let s = server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    let url = format!("{}/article", s.base);
+    for signing in [vec!["--unsigned"], vec![]] {
+        let key = dir.path().join("k");
+        if signing.is_empty() && !key.with_extension("key").exists() {
+            let o = provseal()
+                .args(["key", "generate", "--out"])
+                .arg(&key)
+                .output()
+                .unwrap();
+            assert!(o.status.success());
+        }
+        let key_path = key.with_extension("key");
+        let run = || {
+            let mut c = provseal();
+            c.arg("capture").arg(&url).arg("--into").arg(&archive);
+            if signing.is_empty() {
+                c.arg("--key").arg(&key_path);
+            } else {
+                c.args(&signing);
+            }
+            c.output().unwrap()
+        };
+        let (first, second) = (run(), run());
+        for o in [&first, &second] {
+            assert!(
+                o.status.success(),
+                "{signing:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+    }
+    // The same second for certain: the same bytes, packed twice with one
+    // capture time, land on one path; the second is reported, not refused.
+    let input = dir.path().join("page.html");
+    fs::write(&input, ARTICLE).unwrap();
+    let pack_into = || {
+        provseal()
+            .arg("pack")
+            .arg(&input)
+            .args([
+                "--unsigned",
+                "--captured-at",
+                "2024-03-15T08:30:00Z",
+                "--into",
+            ])
+            .arg(&archive)
+            .output()
+            .unwrap()
+    };
+    let (first, second) = (pack_into(), pack_into());
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(first.stdout, second.stdout, "the same bundle id");
+    assert!(
+        String::from_utf8_lossy(&second.stderr).starts_with("duplicate: "),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+}

@@ -348,7 +348,7 @@ fn completions_and_a_manual_page_are_generated() {
 
 #[test]
 fn catalog_add_says_what_it_records_without_trust_and_what_rebuild_would_drop() {
-    let (dir, key) = packed_example("outside.zip");
+    let (dir, _key) = packed_example("outside.zip");
     let archive = dir.path().join("archive");
     fs::create_dir(&archive).unwrap();
     let o = provseal()

@@ -337,6 +337,28 @@ pub fn rebuild(
     })
 }
 
+/// Whether `path` already holds exactly the bundle `packed`: its path is
+/// its capture time and id, so an identical capture made within the same
+/// second lands there.
+fn already_there(storage: &Storage, path: &Path, packed: &Packed) -> bool {
+    match Location::of(path) {
+        Ok(Location::File(p)) => std::fs::read(p).is_ok_and(|b| b == packed.bytes),
+        Ok(Location::Object(_)) => {
+            // Verified with no trust: only the bundle id is compared.
+            let opts = VerifyOptions::new(chrono::DateTime::<Utc>::UNIX_EPOCH).with_trust(
+                verify::Trust::Anyone {
+                    allow_unsigned: true,
+                },
+            );
+            storage.verify_one(path, &opts).is_ok_and(|r| {
+                r.state != State::Invalid
+                    && r.bundle_id.as_deref() == Some(packed.bundle_id.as_str())
+            })
+        }
+        Err(_) => false,
+    }
+}
+
 /// What became of a bundle given to [`store_into`] (exhaustive, as
 /// [`AddOutcome`] is).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,7 +431,7 @@ pub fn store_into(
         .ok_or(ArchiveError::NotVerified)?;
     let text = text_of(verified.text);
     let mut cat = at.open()?;
-    let (added, _) = cat.add_with(&record, &text, false, || {
+    let (added, written) = cat.add_with(&record, &text, false, || {
         if !remote {
             let dir = path.parent().unwrap_or(root);
             std::fs::create_dir_all(dir).map_err(|source| ArchiveError::Io {
@@ -417,17 +439,28 @@ pub fn store_into(
                 source,
             })?;
         }
-        storage
-            .write(&path, &packed.bytes, false)
-            .map_err(ArchiveError::from)
+        match storage.write(&path, &packed.bytes, false) {
+            Ok(()) => Ok(true),
+            // The same bundle, byte for byte, is already there (the same
+            // page captured again within the second, unsigned): stored.
+            Err(_) if already_there(storage, &path, packed) => Ok(false),
+            Err(e) => Err(ArchiveError::from(e)),
+        }
     })?;
-    Ok(match added {
-        Added::Duplicate {
+    Ok(match (added, written) {
+        (
+            Added::Duplicate {
+                location,
+                bundle_id,
+            },
+            _,
+        ) => Stored::Duplicate {
             location,
             bundle_id,
-        } => Stored::Duplicate {
+        },
+        (_, Some(false)) => Stored::Duplicate {
             location,
-            bundle_id,
+            bundle_id: packed.bundle_id.clone(),
         },
         _ => Stored::New {
             at: path.display().to_string(),
