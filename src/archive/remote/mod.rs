@@ -107,6 +107,31 @@ pub enum RemoteError {
     Failed(String, String),
 }
 
+/// What a server said, as a person can read it: an S3 XML error body
+/// becomes its `Code` and `Message` ("AccessDenied: Access Denied"), and
+/// the client's own wording is kept otherwise, without the request URL
+/// (the key may say anything) or a body after it.
+fn server_words(text: &str) -> String {
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = text[start..].find(&format!("</{name}>"))? + start;
+        Some(text[start..end].trim().to_string())
+    };
+    if let Some(code) = tag("Code") {
+        return match tag("Message") {
+            Some(m) if !m.is_empty() => format!("the server said {code}: {m}"),
+            _ => format!("the server said {code}"),
+        };
+    }
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .take_while(|w| !w.starts_with('<'))
+        .collect();
+    words.join(" ")
+}
+
 impl RemoteError {
     fn from_store(uri: &S3Uri, e: object_store::Error) -> RemoteError {
         let u = uri.to_string();
@@ -116,15 +141,16 @@ impl RemoteError {
             | object_store::Error::Precondition { .. } => RemoteError::Exists(u),
             object_store::Error::PermissionDenied { source, .. }
             | object_store::Error::Unauthenticated { source, .. } => {
-                RemoteError::Denied(u, source.to_string())
+                RemoteError::Denied(u, server_words(&source.to_string()))
             }
             other => {
                 // SigV4 mismatches come back as 403 inside generic errors
                 // from some servers: name them for what they are. The text
                 // holds the request's URL, whose key may say anything
                 // ("0403.zip"), so only the rest of it is read.
-                let text = other.to_string();
-                let said = text
+                let raw = other.to_string();
+                let text = server_words(&raw);
+                let said = raw
                     .split_whitespace()
                     .filter(|w| !w.contains("://"))
                     .collect::<Vec<_>>()
@@ -531,6 +557,21 @@ mod tests {
             RemoteError::from_store(&uri, odd),
             RemoteError::Failed(..)
         ));
+    }
+
+    #[test]
+    fn server_answers_are_read_not_pasted() {
+        let xml = "Error performing GET http://127.0.0.1:9000/b/k.zip in 3ms - Server returned non-2xx status code: 403 Forbidden: <?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>";
+        assert_eq!(
+            server_words(xml),
+            "the server said SignatureDoesNotMatch: The request signature we calculated does not match"
+        );
+        assert_eq!(
+            server_words(
+                "Error performing GET http://h/b/k in 250ms, after 2 retries - HTTP error: error sending request"
+            ),
+            "Error performing GET in 250ms, after 2 retries - HTTP error: error sending request"
+        );
     }
 
     #[test]
