@@ -22,7 +22,7 @@ fn clock() -> chrono::DateTime<Utc> {
 }
 
 fn archive_at(at: &CatalogAt) -> Result<ArchiveAt, String> {
-    ArchiveAt::new(&at.archive, at.catalog.as_deref()).map_err(|e| e.to_string())
+    ArchiveAt::new(&at.archive(), at.catalog.as_deref()).map_err(|e| e.to_string())
 }
 
 /// A field of a tab-separated line: shown safely, so that a tab, CR or LF

@@ -13,6 +13,7 @@ macro_rules! say {
 pub mod args;
 mod catalog_cmd;
 mod citing;
+mod config;
 mod keys;
 mod pack_batch;
 mod render;
@@ -129,7 +130,8 @@ impl std::fmt::Display for CliError {
 /// A command's result.
 pub type CliResult = Result<Outcome, CliError>;
 
-pub fn run(cli: Cli) -> CliResult {
+pub fn run(mut cli: Cli) -> CliResult {
+    config::Defaults::load(cli.config.as_deref())?.apply(&mut cli.command);
     let s3 = cli
         .command
         .s3()
@@ -229,6 +231,11 @@ impl MetaArgs {
 }
 
 fn signing_key(s: &SignArgs) -> Result<Option<KeyPair>, String> {
+    if s.key.is_none() && !s.unsigned {
+        return Err(
+            "nothing to sign with: give --key KEY (or set PROVSEAL_KEY, or key in the config file), or --unsigned for an unsigned bundle".into(),
+        );
+    }
     s.key.as_deref().map(keys::read_private).transpose()
 }
 

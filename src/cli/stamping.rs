@@ -134,7 +134,10 @@ pub fn attest_cmd(a: &AttestArgs) -> CliResult {
         Some(_) => atomic::Mode::New(atomic::SHARED_MODE),
     };
     super::report_stale_partials(out);
-    let key = keys::read_private(&a.key)?;
+    let key_path = a.key.as_deref().ok_or(
+        "attest signs the event: give --key KEY (or set PROVSEAL_KEY, or key in the config file)",
+    )?;
+    let key = keys::read_private(key_path)?;
     let at = super::io_at(&a.bundle);
     // Streamed from the file to a temporary file renamed into place: a
     // bundle of any size is attested in bounded memory, and a reader never

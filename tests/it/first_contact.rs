@@ -30,6 +30,26 @@ fn packed_example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, key)
 }
 
+/// A trust store at `dir/trust.toml` naming `key` "Example Newsroom".
+fn newsroom_store(dir: &std::path::Path, key: &std::path::Path) -> std::path::PathBuf {
+    let store = dir.join("trust.toml");
+    let o = provseal()
+        .args(["trust", "add", "--store"])
+        .arg(&store)
+        .args(["--name", "Example Newsroom"])
+        .arg(key.with_extension("pub"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    store
+}
+
+/// The command stopped with exit 2 and said `says` on standard error.
+fn refused(o: &std::process::Output, says: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+    assert!(stderr(o).contains(says), "{}", stderr(o));
+}
+
 /// No system error numbers, no Rust names, no temporary file names.
 fn assert_plain(text: &str) {
     for raw in ["os error", ".partial", "LocalFile", "Os {", "kind:"] {
@@ -215,12 +235,7 @@ fn key_generate_wants_a_name_and_warns_of_an_unused_passphrase() {
         .arg(format!("{}/", dir.path().display()))
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("is a folder; --out takes a name for the key"),
-        "{}",
-        stderr(&o)
-    );
+    refused(&o, "is a folder; --out takes a name for the key");
     let o = provseal()
         .args(["key", "generate", "--out"])
         .arg(dir.path().join("plain"))
@@ -385,15 +400,7 @@ fn catalog_add_says_what_it_records_without_trust_and_what_rebuild_would_drop() 
 #[test]
 fn a_citation_names_the_signer_a_trust_store_names() {
     let (dir, key) = packed_example("a.zip");
-    let store = dir.path().join("trust.toml");
-    let o = provseal()
-        .args(["trust", "add", "--store"])
-        .arg(&store)
-        .args(["--name", "Example Newsroom"])
-        .arg(key.with_extension("pub"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    let store = newsroom_store(dir.path(), &key);
     let cite = |args: &[&str]| {
         provseal()
             .arg("cite")
@@ -424,4 +431,106 @@ fn a_citation_names_the_signer_a_trust_store_names() {
         "{}",
         stdout(&keyed)
     );
+}
+
+#[test]
+fn a_config_file_sets_defaults_which_the_environment_and_flags_override() {
+    let (dir, key) = setup();
+    let other = dir.path().join("other");
+    let o = provseal()
+        .args(["key", "generate", "--out"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    // The file below names this store.
+    newsroom_store(dir.path(), &key);
+    // Relative paths in the file start at its folder.
+    let xdg = dir.path().join("xdg");
+    fs::create_dir_all(xdg.join("provseal")).unwrap();
+    fs::write(
+        xdg.join("provseal/config.toml"),
+        "key = \"../../k.key\"\ntrust_store = \"../../trust.toml\"\narchive = \"../../archive\"\n",
+    )
+    .unwrap();
+    let input = repo_path("examples/article.txt");
+    let with_config = |args: &[&str]| {
+        provseal()
+            .env("XDG_CONFIG_HOME", &xdg)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // No --key, no -o: the file's key signs and the file's archive keeps it.
+    let o = with_config(&[
+        "pack",
+        input.to_str().unwrap(),
+        "--captured-at",
+        "2024-03-15",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("stored "), "{}", stderr(&o));
+    let archive = dir.path().join("archive");
+    // verify trusts the file's store.
+    let o = with_config(&["verify", archive.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("VERIFIED: intact, signed by a trusted key")
+            && stdout(&o).contains("signer     Example Newsroom"),
+        "{}",
+        stdout(&o)
+    );
+    // The environment wins over the file: another key signs, which the
+    // store does not hold.
+    let out = dir.path().join("env.zip");
+    let o = provseal()
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("PROVSEAL_KEY", other.with_extension("key"))
+        .args(["pack", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = with_config(&["verify", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    // A flag wins over both: --trust replaces the file's store.
+    let o = with_config(&[
+        "verify",
+        out.to_str().unwrap(),
+        "--trust",
+        other.with_extension("pub").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    // A file that is not a config file, or is not there, says so.
+    let bad = dir.path().join("bad.toml");
+    fs::write(&bad, "kee = \"x\"\n").unwrap();
+    let o = provseal()
+        .args([
+            "--config",
+            bad.to_str().unwrap(),
+            "verify",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    refused(&o, "bad.toml: not a provseal config file");
+    refused(
+        &o,
+        "the keys are key, trust_store, tsa, archive and endpoint",
+    );
+    let o = provseal()
+        .args([
+            "--config",
+            "/nonexistent/provseal.toml",
+            "verify",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    refused(&o, "provseal.toml: it does not exist");
+    // Without any key, pack says what to give.
+    let o = provseal()
+        .args(["pack", input.to_str().unwrap(), "-o", "x.zip"])
+        .output()
+        .unwrap();
+    refused(&o, "nothing to sign with: give --key KEY");
 }

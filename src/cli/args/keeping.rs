@@ -136,9 +136,10 @@ pub enum ActionArg {
 pub struct AttestArgs {
     /// The bundle; it is rewritten in place (atomically) unless -o is given.
     pub bundle: PathBuf,
-    /// The custodian's private key (PKCS#8 PEM, possibly encrypted).
+    /// The custodian's private key (PKCS#8 PEM, possibly encrypted)
+    /// [default: PROVSEAL_KEY, or `key` in the config file].
     #[arg(long)]
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
     /// What happened.
     #[arg(long, value_enum)]
     pub action: ActionArg,
@@ -158,13 +159,22 @@ pub struct AttestArgs {
     pub tsa: TsaArgs,
 }
 
+impl CatalogAt {
+    /// The archive: as given, or the current folder.
+    pub fn archive(&self) -> PathBuf {
+        self.archive.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
 /// Which catalog: the one in an archive directory, or a file.
 #[derive(Debug, Args)]
 pub struct CatalogAt {
     /// The archive directory; its catalog is ARCHIVE/catalog.sqlite, and
     /// relative locations are resolved against it.
-    #[arg(long, value_name = "ARCHIVE", default_value = ".")]
-    pub archive: PathBuf,
+    /// [default: PROVSEAL_ARCHIVE, `archive` in the config file, or the
+    /// current folder].
+    #[arg(long, value_name = "ARCHIVE")]
+    pub archive: Option<PathBuf>,
     /// The catalog file, if not the archive's own.
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,

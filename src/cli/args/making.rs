@@ -16,12 +16,7 @@ pub struct PackArgs {
     #[command(flatten)]
     pub tsa: TsaArgs,
     /// Where to write the bundle.
-    #[arg(
-        short = 'o',
-        long = "out",
-        required_unless_present_any = ["batch", "into"],
-        conflicts_with = "batch"
-    )]
+    #[arg(short = 'o', long = "out", conflicts_with = "batch")]
     pub out: Option<PathBuf>,
     /// Store the bundle in this archive directory (under YYYY/MM/DD/ by
     /// capture date, named by bundle id) and add it to its catalog; a
@@ -72,7 +67,7 @@ pub struct CaptureArgs {
     #[command(flatten)]
     pub tsa: TsaArgs,
     /// Where to write the bundle.
-    #[arg(short = 'o', long = "out", required_unless_present = "into")]
+    #[arg(short = 'o', long = "out")]
     pub out: Option<PathBuf>,
     /// Replace the output file if it exists.
     #[arg(long)]

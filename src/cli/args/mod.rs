@@ -22,6 +22,11 @@ pub struct Cli {
     /// Object-storage options may come before the command too.
     #[command(flatten)]
     pub s3: S3Args,
+    /// The config file of defaults (key, trust_store, tsa, archive,
+    /// endpoint) [default: $XDG_CONFIG_HOME/provseal/config.toml]. Flags
+    /// win over the environment, which wins over the file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// How to reach S3-compatible object storage; offered only by the
@@ -178,8 +183,9 @@ impl Command {
 
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// Private key (PKCS#8 PEM) to sign with.
-    #[arg(long, required_unless_present = "unsigned")]
+    /// Private key (PKCS#8 PEM) to sign with [default: PROVSEAL_KEY, or
+    /// `key` in the config file].
+    #[arg(long)]
     pub key: Option<PathBuf>,
     /// Make an unsigned bundle (verifiers refuse it unless told otherwise).
     #[arg(long, conflicts_with = "key")]
@@ -234,7 +240,9 @@ pub struct TrustArgs {
     #[arg(long = "trust", conflicts_with = "trust_store")]
     pub trust: Vec<PathBuf>,
     /// A trust store (spec §8.2): named signers whose keys are judged by
-    /// their validity and revocation at signing time.
+    /// their validity and revocation at signing time [default, when no
+    /// --trust or --allow-unsigned is given: PROVSEAL_TRUST_STORE, or
+    /// `trust_store` in the config file].
     #[arg(long, value_name = "FILE")]
     pub trust_store: Option<PathBuf>,
     /// Accept unsigned bundles, with a warning. Only without --trust or

@@ -7,8 +7,16 @@ use assert_cmd::Command;
 
 use super::repo_path;
 
+/// The binary, with no defaults from the person running the tests: no
+/// config file, no `PROVSEAL_*` defaults in the environment.
 pub fn provseal() -> Command {
-    Command::cargo_bin("provseal").unwrap()
+    let mut c = Command::cargo_bin("provseal").unwrap();
+    c.env("XDG_CONFIG_HOME", "/nonexistent/provseal-tests")
+        .env_remove("PROVSEAL_KEY")
+        .env_remove("PROVSEAL_TRUST_STORE")
+        .env_remove("PROVSEAL_TSA")
+        .env_remove("PROVSEAL_ARCHIVE");
+    c
 }
 
 pub fn stdout(out: &std::process::Output) -> String {
