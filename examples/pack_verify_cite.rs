@@ -58,6 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         archive: cite::DEFAULT_ARCHIVE,
         public_url: None,
         signer_name: None,
+        full_evidence: false,
     };
     for format in [cite::Format::Chicago, cite::Format::Apa, cite::Format::Text] {
         print!("{}", cite::render(format, &source, cite::Markup::Plain));

@@ -18,7 +18,7 @@
 //!   outlets.
 
 use super::title_case::capitalise_first_letter;
-use super::{CiteSource, Markup, evidence_clause, html_escape, typographic_apostrophes};
+use super::{CiteSource, Dates, Markup, evidence_clause, html_escape, typographic_apostrophes};
 
 /// Month abbreviations of Bluebook table T12.
 const MONTHS: [&str; 12] = [
@@ -124,7 +124,10 @@ pub(super) fn bluebook(src: &CiteSource, markup: Markup) -> String {
         }
     }
     out.push('.');
-    format!("{out} {}\n", evidence_clause(src, markup))
+    format!(
+        "{out} {}\n",
+        evidence_clause(src, markup, Dates::Abbreviated)
+    )
 }
 
 #[cfg(test)]

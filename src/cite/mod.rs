@@ -11,6 +11,7 @@
 
 mod bluebook;
 mod csl;
+mod evidence;
 mod names;
 mod ris;
 mod robust;
@@ -23,6 +24,7 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 
 pub use csl::csl_json;
+pub(crate) use evidence::{Dates, evidence_clause};
 pub use verified::{NotCited, Style, from_report};
 
 use crate::format::manifest::{FileRole, Manifest, UrlRole};
@@ -177,6 +179,10 @@ pub struct CiteSource<'a> {
     /// The signer's name, when the verifier's trust store names its key
     /// (never anything the bundle says).
     pub signer_name: Option<&'a str>,
+    /// Human styles give the source's SHA-256 and the signer's full key id
+    /// too (by default they give the bundle id in full, which leads to
+    /// both, and a short key id).
+    pub full_evidence: bool,
 }
 
 impl<'a> CiteSource<'a> {
@@ -310,6 +316,7 @@ pub fn render(format: Format, src: &CiteSource, markup: Markup) -> String {
             archive: &archive,
             public_url: public_url.as_deref(),
             signer_name: signer_name.as_deref(),
+            full_evidence: src.full_evidence,
         };
         return render_exact(format, &shown, markup);
     }
@@ -332,6 +339,12 @@ fn render_exact(format: Format, src: &CiteSource, markup: Markup) -> String {
         Format::RobustLinks => robust::robust_links(src),
         Format::Text => text(src),
     };
+    if matches!(
+        format,
+        Format::Chicago | Format::Apa | Format::Mla | Format::Bluebook | Format::Text
+    ) {
+        out = evidence::tidy_punctuation(&out);
+    }
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -349,47 +362,6 @@ pub fn render_all(src: &CiteSource, markup: Markup) -> String {
         out.push_str(&render(f, src, markup));
     }
     out
-}
-
-/// The evidence clause that follows the work in the human styles:
-/// "Reposted at …; archived … UTC; evidence bundle sha256:…, source SHA-256
-/// …, signed by Ed25519 key …." URLs and all are plain text, escaped for
-/// HTML when `markup` is HTML.
-pub(crate) fn evidence_clause(src: &CiteSource, markup: Markup) -> String {
-    let mut s = String::new();
-    let reposts = src.reposts();
-    if !reposts.is_empty() {
-        write!(s, "Reposted at {}", reposts.join(", ")).ok();
-        if let Some(r) = src.manifest.relations.first() {
-            write!(
-                s,
-                " ({} relative to the original, {:.1}% similar)",
-                r.relation.as_str(),
-                r.similarity_permille as f64 / 10.0
-            )
-            .ok();
-        }
-        s.push_str("; ");
-    }
-    write!(
-        s,
-        "archived {} UTC",
-        src.captured().trim_end_matches('Z').replace('T', " ")
-    )
-    .ok();
-    if src.archive != DEFAULT_ARCHIVE {
-        write!(s, " in {}", src.archive).ok();
-    }
-    write!(s, "; evidence bundle {}", src.bundle_id).ok();
-    if let Some(h) = src.source_sha256() {
-        write!(s, ", source SHA-256 {h}").ok();
-    }
-    s.push_str(&src.signed_by(str::to_string));
-    let s = capitalise(&s);
-    match markup {
-        Markup::Plain => s,
-        Markup::Html => html_escape(&s),
-    }
 }
 
 pub(crate) fn capitalise(s: &str) -> String {

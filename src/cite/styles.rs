@@ -15,13 +15,13 @@ use hayagriva::{
 };
 use serde_json::Value;
 
-use super::{CiteSource, Markup, evidence_clause, html_escape};
+use super::{CiteSource, Dates, Markup, evidence_clause, html_escape};
 
 /// Chicago: the note form, then the bibliography form, each followed by the
 /// evidence clause.
 pub(super) fn chicago(src: &CiteSource, markup: Markup) -> String {
     let forms = csl_work(CslStyle::Chicago, src, markup);
-    let evidence = evidence_clause(src, markup);
+    let evidence = evidence_clause(src, markup, Dates::Long);
     format!(
         "{} {evidence}\n{} {evidence}\n",
         forms.note, forms.bibliography
@@ -31,13 +31,21 @@ pub(super) fn chicago(src: &CiteSource, markup: Markup) -> String {
 /// APA: the reference-list entry and the evidence clause.
 pub(super) fn apa(src: &CiteSource, markup: Markup) -> String {
     let forms = csl_work(CslStyle::Apa, src, markup);
-    format!("{} {}\n", forms.bibliography, evidence_clause(src, markup))
+    format!(
+        "{} {}\n",
+        forms.bibliography,
+        evidence_clause(src, markup, Dates::Long)
+    )
 }
 
 /// MLA: the works-cited entry and the evidence clause.
 pub(super) fn mla(src: &CiteSource, markup: Markup) -> String {
     let forms = csl_work(CslStyle::Mla, src, markup);
-    format!("{} {}\n", forms.bibliography, evidence_clause(src, markup))
+    format!(
+        "{} {}\n",
+        forms.bibliography,
+        evidence_clause(src, markup, Dates::DayFirst)
+    )
 }
 
 /// A style rendered by the CSL processor.

@@ -67,6 +67,9 @@ pub struct Style {
     pub public_url: Option<String>,
     /// How human styles are marked up.
     pub markup: Markup,
+    /// Human styles give every digest in full (see
+    /// [`CiteSource::full_evidence`]).
+    pub full_evidence: bool,
 }
 
 impl Default for Style {
@@ -75,6 +78,7 @@ impl Default for Style {
             archive: super::DEFAULT_ARCHIVE.into(),
             public_url: None,
             markup: Markup::Plain,
+            full_evidence: false,
         }
     }
 }
@@ -87,6 +91,7 @@ impl Style {
             archive,
             public_url,
             markup,
+            full_evidence: false,
         }
     }
 }
@@ -100,6 +105,7 @@ pub fn from_report<'a>(report: &'a Report, style: &'a Style) -> Result<CiteSourc
             archive: &style.archive,
             public_url: style.public_url.as_deref(),
             signer_name: report.signer.as_ref().and_then(|s| s.name.as_deref()),
+            full_evidence: style.full_evidence,
         }),
         _ if report.state == State::Invalid || report.manifest.is_none() => Err(NotCited::Invalid(
             report

@@ -12,11 +12,13 @@ use super::{CliResult, Outcome, emit, verify_one, verify_options, verify_out};
 
 /// The library's citation settings from the command line's.
 pub fn style(a: &CiteStyleArgs) -> cite::Style {
-    cite::Style::new(
+    let mut style = cite::Style::new(
         a.archive.clone(),
         a.public_url.clone(),
         if a.html { Markup::Html } else { Markup::Plain },
-    )
+    );
+    style.full_evidence = a.full_evidence;
+    style
 }
 
 pub fn cite_cmd(a: &CiteArgs, storage: &provseal::archive::storage::Storage) -> CliResult {

@@ -297,6 +297,7 @@ fn other_formats(
             archive: provseal::cite::DEFAULT_ARCHIVE,
             public_url: Some("https://archive.example.org/b.zip"),
             signer_name: None,
+            full_evidence: false,
         };
         // A CSL style takes a while to load: the human style's HTML is
         // checked on the first cases only.
@@ -402,6 +403,7 @@ fn no_value_can_end_its_field_or_start_another_in_bibtex_or_biblatex() {
                 archive: provseal::cite::DEFAULT_ARCHIVE,
                 public_url: None,
                 signer_name: None,
+                full_evidence: false,
             };
             out[0].push_str(&provseal::cite::render(
                 provseal::cite::Format::Biblatex,

@@ -104,16 +104,40 @@ fn every_format_carries_the_evidence() {
     assert!(out("apa").starts_with("Lee, A. (2024, March 14). Harbour town families"));
     assert!(out("mla").starts_with("Lee, Ann. \u{201c}Harbour Town Families"));
     assert!(out("bluebook").starts_with("Ann Lee, Harbour Town Families Questioned After"));
-    for human in [chicago, out("apa"), out("mla"), out("bluebook")] {
+    // Dates as each style writes them; the bundle id in full; the other
+    // digests only in the machine formats, unless --full-evidence.
+    for (human, archived) in [
+        (chicago, "archived March 15, 2024, 08:30 UTC"),
+        (out("apa"), "archived March 15, 2024, 08:30 UTC"),
+        (out("mla"), "archived 15 Mar. 2024, 08:30 UTC"),
+        (out("bluebook"), "archived Mar. 15, 2024, 08:30 UTC"),
+    ] {
         for needle in [
             "Reposted at https://portal.example.net/x",
-            "archived 2024-03-15 08:30:00 UTC",
+            archived,
             "evidence bundle sha256:",
             "signed by Ed25519 key sha256:",
         ] {
             assert!(human.contains(needle), "{needle}: {human}");
         }
+        assert!(!human.contains("source SHA-256"), "{human}");
+        assert!(
+            !human.contains("2024-03-15"),
+            "no ISO date in prose: {human}"
+        );
     }
+    let full = stdout(&cite(
+        &bundle,
+        &key,
+        &["--format", "apa", "--full-evidence"],
+    ));
+    assert!(full.contains(", source SHA-256 "), "{full}");
+    let key_id = csl[0]["custom"]["signer_key_id"].as_str().unwrap();
+    assert!(
+        full.contains(&format!("signed by Ed25519 key {key_id}.")),
+        "{full}"
+    );
+    assert!(csl[0]["custom"]["source_sha256"].is_string());
     let html = stdout(&cite(&bundle, &key, &["--format", "mla", "--html"]));
     assert!(html.contains("<i>Example Coast News</i>"), "{html}");
     let robust = out("robust-links");
@@ -409,4 +433,25 @@ fn cite_without_trust_says_the_signer_is_not_known_to_be_trusted() {
     assert!(trusted.status.success());
     assert!(!stderr(&trusted).contains("not known to be trusted"));
     assert_eq!(stdout(&o), stdout(&trusted));
+}
+
+#[test]
+fn a_question_in_the_title_is_not_followed_by_a_second_mark() {
+    let (dir, key) = setup();
+    let bundle = signed_bundle(
+        dir.path(),
+        &key,
+        "q.zip",
+        &["--title", "Who is watching the families?"],
+    );
+    for format in ["chicago", "apa", "mla", "bluebook", "text"] {
+        let text = stdout(&cite(&bundle, &key, &["--format", format]));
+        for doubled in ["?.", "?,", "?\u{201d}.", "?\u{201d},"] {
+            assert!(!text.contains(doubled), "{format}: {doubled:?} in {text}");
+        }
+        assert!(
+            text.to_lowercase().contains("families?"),
+            "{format}: {text}"
+        );
+    }
 }

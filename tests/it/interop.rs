@@ -191,6 +191,7 @@ fn csl_json_validates_against_the_shared_schema() {
             archive: cite::DEFAULT_ARCHIVE,
             public_url: None,
             signer_name: None,
+            full_evidence: false,
         });
         assert_valid(&v, &doc);
         let item = &doc[0];

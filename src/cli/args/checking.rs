@@ -133,6 +133,11 @@ pub struct CiteStyleArgs {
     /// Human styles as HTML, with italics as <i>.
     #[arg(long)]
     pub html: bool,
+    /// Human styles give the source's SHA-256 and the signer's full key id
+    /// too (by default: the bundle id in full, which leads to both, and a
+    /// short key id; the machine formats always give all three).
+    #[arg(long)]
+    pub full_evidence: bool,
 }
 
 #[derive(Debug, Args)]

@@ -93,6 +93,7 @@ pub fn rendered(p: &Packed, case: &str) -> Vec<(String, String)> {
         archive: cite::DEFAULT_ARCHIVE,
         public_url: Some(&public),
         signer_name: None,
+        full_evidence: false,
     };
     let mut out = Vec::new();
     for f in Format::ALL {
