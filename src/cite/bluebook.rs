@@ -13,12 +13,77 @@
 //!   but articles, conjunctions and prepositions of four or fewer letters,
 //!   unless first, last or after a colon. Other languages keep their own
 //!   capitalisation.
-//! - The newspaper's name is given as recorded; abbreviating it by table
-//!   T13 is left to the writer, since the table does not cover most
-//!   outlets.
+//! - The newspaper's name (rule 16.6(b)): a leading "The" dropped, then
+//!   the place names of table T10 and the common words of table T13 (T6
+//!   in the 21st edition) that newspaper names use abbreviated, whole
+//!   words only ("The New York Times" → "N.Y. Times", "Atlanta Journal and
+//!   Constitution" → "Atlanta J. & Const."). A word the tables do not
+//!   list is kept as written, as the rule asks: no abbreviation is made
+//!   up.
 
 use super::title_case::capitalise_first_letter;
 use super::{CiteSource, Dates, Markup, evidence_clause, html_escape, typographic_apostrophes};
+
+/// Place names of table T10 as newspaper names use them, longest first.
+const PLACES: &[(&str, &str)] = &[
+    ("San Francisco", "S.F."),
+    ("Los Angeles", "L.A."),
+    ("New York", "N.Y."),
+    ("Wall Street", "Wall St."),
+    ("Philadelphia", "Phila."),
+    ("Washington", "Wash."),
+    ("Baltimore", "Balt."),
+    ("Chicago", "Chi."),
+];
+
+/// Common words of table T13 (T6) that newspaper names hold.
+const WORDS: &[(&str, &str)] = &[
+    ("Journal", "J."),
+    ("Tribune", "Trib."),
+    ("Chronicle", "Chron."),
+    ("Constitution", "Const."),
+    ("Review", "Rev."),
+    ("Magazine", "Mag."),
+    ("Advocate", "Advoc."),
+    ("International", "Int'l"),
+    ("National", "Nat'l"),
+    ("Association", "Ass'n"),
+    ("and", "&"),
+];
+
+/// A newspaper's name as rule 16.6 cites it (see the module comment).
+fn newspaper(name: &str) -> String {
+    let name = name.trim();
+    let mut s = name.strip_prefix("The ").unwrap_or(name).to_string();
+    for (long, short) in PLACES {
+        s = replace_words(&s, long, short);
+    }
+    s.split(' ')
+        .map(|w| {
+            WORDS
+                .iter()
+                .find(|(long, _)| *long == w)
+                .map_or(w, |(_, short)| short)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `s` with `long` replaced by `short` where it stands as whole words.
+fn replace_words(s: &str, long: &str, short: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(long) {
+        let before_ok = rest[..i].chars().next_back().is_none_or(|c| c == ' ');
+        let after = &rest[i + long.len()..];
+        let after_ok = after.chars().next().is_none_or(|c| c == ' ');
+        out.push_str(&rest[..i]);
+        out.push_str(if before_ok && after_ok { short } else { long });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Month abbreviations of Bluebook table T12.
 const MONTHS: [&str; 12] = [
@@ -101,8 +166,8 @@ pub(super) fn bluebook(src: &CiteSource, markup: Markup) -> String {
     });
     let date = src.published_day().and_then(bluebook_date);
     match (&a.publisher, &date) {
-        (Some(p), Some(d)) => parts.push(format!("{} ({d})", esc(p))),
-        (Some(p), None) => parts.push(esc(p)),
+        (Some(p), Some(d)) => parts.push(format!("{} ({d})", esc(&newspaper(p)))),
+        (Some(p), None) => parts.push(esc(&newspaper(p))),
         (None, Some(d)) => {
             if let Some(last) = parts.last_mut() {
                 last.push_str(&format!(" ({d})"));
@@ -133,6 +198,22 @@ pub(super) fn bluebook(src: &CiteSource, markup: Markup) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newspaper_names_are_abbreviated_by_the_tables_only() {
+        assert_eq!(newspaper("The New York Times"), "N.Y. Times");
+        assert_eq!(newspaper("The Wall Street Journal"), "Wall St. J.");
+        assert_eq!(
+            newspaper("Atlanta Journal and Constitution"),
+            "Atlanta J. & Const."
+        );
+        assert_eq!(newspaper("Chicago Tribune"), "Chi. Trib.");
+        assert_eq!(newspaper("San Francisco Chronicle"), "S.F. Chron.");
+        // Not in the tables: as written.
+        assert_eq!(newspaper("Daily NK"), "Daily NK");
+        assert_eq!(newspaper("Example Coast News"), "Example Coast News");
+        assert_eq!(newspaper("Newyorker Journalism"), "Newyorker Journalism");
+    }
 
     #[test]
     fn dates_and_authors_follow_the_tables() {
