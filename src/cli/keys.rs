@@ -38,8 +38,10 @@ fn passphrase(what: &str, confirm: bool) -> Result<Zeroizing<String>, String> {
         return Ok(p);
     }
     let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|e| {
-            format!("{what}: no passphrase ({PASSPHRASE_ENV} is not set and there is no terminal to ask on: {e})")
+        // The prompt's own error (`No such device or address`) says no
+        // more than this does.
+        rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|_| {
+            format!("{what}: no passphrase: {PASSPHRASE_ENV} is not set and there is no terminal to ask on (set it, or run provseal on a terminal)")
         })
     };
     let p = ask(&format!("Passphrase for {what}: "))?;

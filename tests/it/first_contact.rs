@@ -116,6 +116,32 @@ fn a_changed_article_is_explained_before_its_code() {
         out.contains("(NOT verified: the bundle is invalid)"),
         "{out}"
     );
+    // inspect says so at the top, and how the page arrived in words.
+    let shown = stdout(&provseal().arg("inspect").arg(&path).output().unwrap());
+    let second = shown.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.starts_with("  WARNING    INVALID: the article text was changed"),
+        "{shown}"
+    );
+    assert!(shown.contains("from a saved file"), "{shown}");
+    assert_plain(&shown);
+}
+
+#[test]
+fn a_title_changed_after_signing_is_named_as_such() {
+    let (dir, key) = packed_example("a.zip");
+    let path = dir.path().join("a.zip");
+    let mut e = entries(&fs::read(&path).unwrap());
+    let m = String::from_utf8(get(&e, "manifest.json").to_vec()).unwrap();
+    let forged = m.replacen("\"title\": \"Harbour", "\"title\": \"Harbor", 1);
+    assert_ne!(m, forged);
+    set(&mut e, "manifest.json", forged.into_bytes());
+    fs::write(&path, rebuild(&e)).unwrap();
+    let out = stdout(&verify(&path, &key));
+    assert!(
+        out.contains("INVALID: the manifest (title, dates, URLs or file list) was changed after it was signed: the signature no longer matches"),
+        "{out}"
+    );
 }
 
 #[test]
