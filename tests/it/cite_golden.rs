@@ -14,11 +14,9 @@ fn every_format_of_every_case_matches_its_golden_file() {
     let mut checked = 0;
     for (case, packed) in cases() {
         let Some(p) = packed else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must have ../shared/seed for case {case}"
-            );
-            eprintln!("skipping {case}: input not found");
+            crate::support::skipped_missing(std::path::Path::new(&format!(
+                "../shared/seed (case {case})"
+            )));
             continue;
         };
         let dir = golden_dir(case);

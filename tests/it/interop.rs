@@ -146,12 +146,7 @@ fn unzip_tests_the_archive_cleanly() {
 fn load_schema(rel: &str) -> Option<jsonschema::Validator> {
     let path = repo_path(rel);
     let Ok(text) = fs::read_to_string(&path) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide {}",
-            path.display()
-        );
-        eprintln!("skipping: {} not present", path.display());
+        skipped_missing(&path);
         return None;
     };
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -39,6 +39,22 @@ pub fn skipped_without(what: &str, install: &str) {
     );
 }
 
+/// As [`skipped_without`], for an input outside the repository (the
+/// shared seed article or schemas) that is not there.
+pub fn skipped_missing(what: &std::path::Path) {
+    use std::io::Write as _;
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide {}",
+        what.display()
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {} is not there",
+        what.display()
+    );
+}
+
 /// Seed of the published test signing key (spec §11).
 pub const TEST_SEED: [u8; 32] = [1u8; 32];
 /// Seed of the second, untrusted test key.
