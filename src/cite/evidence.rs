@@ -66,6 +66,22 @@ pub(crate) fn when(t: &str, dates: Dates) -> String {
     parsed.unwrap_or_else(|| t.to_string())
 }
 
+/// A publication date (`2018-05-27`, or a time whose first ten characters
+/// are one) written as "May 27, 2018"; a year or month alone, or anything
+/// else, as given.
+pub(crate) fn day(v: &str) -> String {
+    (|| {
+        let (y, m, d) = (
+            v.get(0..4)?,
+            v.get(5..7)?.parse::<usize>().ok()?,
+            v.get(8..10)?,
+        );
+        let d: u32 = d.parse().ok()?;
+        Some(format!("{} {d}, {y}", MONTHS.get(m.checked_sub(1)?)?))
+    })()
+    .unwrap_or_else(|| v.to_string())
+}
+
 /// A key id as a reader needs it: `sha256:` and its first 12 hex digits,
 /// enough to tell keys apart; the full id is in the machine formats.
 fn short_id(id: &str) -> String {
@@ -177,6 +193,8 @@ mod tests {
             "Sept. 5, 2024, 08:30:07 UTC"
         );
         assert_eq!(when("not a time", Dates::Long), "not a time");
+        assert_eq!(day("2018-05-27"), "May 27, 2018");
+        assert_eq!(day("2018-05"), "2018-05");
     }
 
     #[test]

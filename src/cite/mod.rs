@@ -260,7 +260,10 @@ impl<'a> CiteSource<'a> {
         }
         write!(
             s,
-            "Captured {} (UTC). Evidence bundle {}",
+            // In words for a reader, then exact, as the machine formats
+            // that carry this sentence need it.
+            "Captured {} ({}). Evidence bundle {}",
+            evidence::when(self.captured(), Dates::Long),
             self.captured(),
             self.bundle_id
         )
@@ -420,7 +423,14 @@ fn text(src: &CiteSource) -> String {
         write!(s, " {p}").ok();
     }
     match &a.published {
-        Some(p) => write!(s, ", {}.", p.value.as_deref().unwrap_or(&p.raw)).ok(),
+        Some(p) => write!(
+            s,
+            ", {}.",
+            p.value
+                .as_deref()
+                .map_or_else(|| p.raw.clone(), evidence::day)
+        )
+        .ok(),
         None => write!(s, ".").ok(),
     };
     writeln!(s, " {}", src.evidence_sentence()).ok();
