@@ -85,18 +85,9 @@ fn replace_words(s: &str, long: &str, short: &str) -> String {
     out
 }
 
-/// Month abbreviations of Bluebook table T12.
-const MONTHS: [&str; 12] = [
-    "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
-];
-
-/// "2018-05-27" as "May 27, 2018".
+/// "2018-05-27" as "May 27, 2018", with the months of table T12.
 fn bluebook_date(day: &str) -> Option<String> {
-    let mut it = day.split('-');
-    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-    let m: usize = m.parse().ok()?;
-    let d: u32 = d.parse().ok()?;
-    Some(format!("{} {d}, {y}", MONTHS.get(m.checked_sub(1)?)?))
+    super::evidence::date_in(day, Dates::Abbreviated)
 }
 
 /// Words rule 8(a) leaves in lower case inside a title.

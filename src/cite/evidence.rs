@@ -35,32 +35,38 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const MLA_MONTHS: [&str; 12] = [
+/// Abbreviated months: Bluebook table T12 and MLA agree on them.
+const ABBREVIATED_MONTHS: [&str; 12] = [
     "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
 ];
+
+/// The date a value begins with (`2018-05-27…`) as `dates` writes it:
+/// "May 27, 2018", "27 May 2018", "May 27, 2018" (`Mar. 15, 2024`).
+/// `None` unless it begins with a full date.
+pub(crate) fn date_in(v: &str, dates: Dates) -> Option<String> {
+    let y = v
+        .get(0..4)
+        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?;
+    let m = v.get(5..7)?.parse::<usize>().ok()?.checked_sub(1)?;
+    let d: u32 = v.get(8..10)?.parse().ok()?;
+    Some(match dates {
+        Dates::Long => format!("{} {d}, {y}", MONTHS.get(m)?),
+        Dates::DayFirst => format!("{d} {} {y}", ABBREVIATED_MONTHS.get(m)?),
+        Dates::Abbreviated => format!("{} {d}, {y}", ABBREVIATED_MONTHS.get(m)?),
+    })
+}
 
 /// An RFC 3339 UTC time (`2024-03-15T08:30:00Z`) as `dates` writes it, with
 /// the time of day: "March 15, 2024, 08:30 UTC". Anything else is shown as
 /// given.
 pub(crate) fn when(t: &str, dates: Dates) -> String {
     let parsed = (|| {
-        let (y, m, d) = (
-            t.get(0..4)?,
-            t.get(5..7)?.parse::<usize>().ok()?,
-            t.get(8..10)?,
-        );
-        let d: u32 = d.parse().ok()?;
+        let date = date_in(t, dates)?;
         let (hh, mm, ss) = (t.get(11..13)?, t.get(14..16)?, t.get(17..19)?);
-        let month = m.checked_sub(1)?;
-        let clock = if ss == "00" {
-            format!("{hh}:{mm}")
+        Some(if ss == "00" {
+            format!("{date}, {hh}:{mm} UTC")
         } else {
-            format!("{hh}:{mm}:{ss}")
-        };
-        Some(match dates {
-            Dates::Long => format!("{} {d}, {y}, {clock} UTC", MONTHS.get(month)?),
-            Dates::DayFirst => format!("{d} {} {y}, {clock} UTC", MLA_MONTHS.get(month)?),
-            Dates::Abbreviated => format!("{} {d}, {y}, {clock} UTC", MLA_MONTHS.get(month)?),
+            format!("{date}, {hh}:{mm}:{ss} UTC")
         })
     })();
     parsed.unwrap_or_else(|| t.to_string())
@@ -70,16 +76,7 @@ pub(crate) fn when(t: &str, dates: Dates) -> String {
 /// are one) written as "May 27, 2018"; a year or month alone, or anything
 /// else, as given.
 pub(crate) fn day(v: &str) -> String {
-    (|| {
-        let (y, m, d) = (
-            v.get(0..4)?,
-            v.get(5..7)?.parse::<usize>().ok()?,
-            v.get(8..10)?,
-        );
-        let d: u32 = d.parse().ok()?;
-        Some(format!("{} {d}, {y}", MONTHS.get(m.checked_sub(1)?)?))
-    })()
-    .unwrap_or_else(|| v.to_string())
+    date_in(v, Dates::Long).unwrap_or_else(|| v.to_string())
 }
 
 /// A key id as a reader needs it: `sha256:` and its first 12 hex digits,

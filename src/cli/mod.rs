@@ -255,10 +255,9 @@ pub(crate) fn ensure_folder(dir: &Path, parents: bool) -> Result<(), String> {
         Ok(m) if m.is_dir() => Ok(()),
         Ok(_) => Err(format!("{}: is a file, not a folder", dir.display())),
         Err(_) if parents => fs::create_dir_all(dir).map_err(io_at(dir)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(format!(
-            "{}: the folder does not exist (create it first, or give --parents)",
-            dir.display()
-        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(provseal::archive::atomic::WriteError::NoFolder(dir.to_path_buf()).to_string())
+        }
         Err(e) => Err(io_at(dir)(e)),
     }
 }

@@ -95,7 +95,7 @@ pub fn inspect(path: &std::path::Path, r: &Report) -> String {
         writeln!(
             out,
             "  WARNING    {}; what follows is what the bundle claims, not what it proves ({errors} error(s))",
-            r.verdict_line()
+            shown(&r.verdict_line())
         )
         .ok();
     } else if !r.appendix_ok() {

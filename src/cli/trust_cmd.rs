@@ -27,10 +27,6 @@ fn load_or_new(path: &Path) -> Result<TrustStore, String> {
     }
 }
 
-fn time(flag: &str, s: &str) -> Result<DateTime<Utc>, String> {
-    super::parse_time(flag, s)
-}
-
 fn save(path: &Path, store: &TrustStore) -> Result<(), String> {
     let text = store
         .to_checked_toml()
@@ -94,11 +90,11 @@ pub fn run(cmd: TrustCommand) -> CliResult {
                 key: public,
                 not_before: not_before
                     .as_deref()
-                    .map(|t| time("--not-before", t))
+                    .map(|t| super::parse_time("--not-before", t))
                     .transpose()?,
                 not_after: not_after
                     .as_deref()
-                    .map(|t| time("--not-after", t))
+                    .map(|t| super::parse_time("--not-after", t))
                     .transpose()?,
                 revoked: None,
             };
@@ -143,14 +139,14 @@ pub fn run(cmd: TrustCommand) -> CliResult {
         } => {
             display::check_clean("--reason", &reason).map_err(|e| e.to_string())?;
             let mut s = load(&store)?;
-            s.revoke(&key_id, time("--at", &at)?, &reason)
+            s.revoke(&key_id, super::parse_time("--at", &at)?, &reason)
                 .map_err(|e| e.to_string())?;
             save(&store, &s)?;
             say!("revoked {key_id} from {at}");
         }
         TrustCommand::Retire { store, key_id, at } => {
             let mut s = load(&store)?;
-            s.retire(&key_id, time("--at", &at)?)
+            s.retire(&key_id, super::parse_time("--at", &at)?)
                 .map_err(|e| e.to_string())?;
             save(&store, &s)?;
             say!("{key_id} vouches for signatures up to {at}");

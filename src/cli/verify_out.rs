@@ -27,7 +27,8 @@ fn paint(r: &Report, fail_on: FailOn, text: &str) -> String {
 /// own.
 pub fn human_block(path: &Path, r: &Report, color: bool, fail_on: FailOn) -> String {
     let mut out = String::new();
-    let v = verdict(r, fail_on);
+    // The verdict can quote what a server said of an object, or its key.
+    let v = display::inline(&verdict(r, fail_on)).into_owned();
     let v = if color { paint(r, fail_on, &v) } else { v };
     writeln!(out, "{}: {v}", display::path(path)).ok();
     writeln!(out, "  state      {}", r.state.as_str()).ok();
@@ -113,4 +114,37 @@ pub fn finding_line(f: &provseal::Finding) -> String {
         shown(&f.location),
         shown(&f.message)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use provseal::format::codes::Code;
+    use provseal::format::finding::Finding;
+
+    use super::*;
+
+    #[test]
+    fn a_verdict_quoting_a_server_or_a_key_cannot_act_on_the_screen() {
+        // An object whose key (chosen by whoever wrote the bucket) holds an
+        // escape, which the verdict of an unreadable object quotes.
+        let r = Report::unreadable(Finding::new(
+            Code::ContainerUnreadable,
+            "bundle",
+            "the object could not be read: s3://b/x\x1b[2J\rVERIFIED.zip: no such object",
+        ));
+        let block = human_block(Path::new("s3://b/x.zip"), &r, false, FailOn::Error);
+        assert!(
+            block.starts_with("s3://b/x.zip: CANNOT BE READ: "),
+            "{block}"
+        );
+        assert!(
+            !block.contains('\x1b') && !block.contains('\r'),
+            "{block:?}"
+        );
+        let inspected = super::render::inspect(Path::new("x.zip"), &r);
+        assert!(
+            !inspected.contains('\x1b') && !inspected.contains('\r'),
+            "{inspected:?}"
+        );
+    }
 }

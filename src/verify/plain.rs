@@ -144,10 +144,7 @@ impl Report {
                 first.message
             )));
         }
-        if errors.iter().all(|f| f.code == Code::ManifestMissing)
-            && !errors.is_empty()
-            && self.bundle_id.is_none()
-        {
+        if errors.iter().all(|f| f.code == Code::ManifestMissing) && self.bundle_id.is_none() {
             return Some(Invalidity::NotABundle(
                 "a ZIP archive without manifest.json".into(),
             ));
